@@ -1,0 +1,123 @@
+package io.taclog.app;
+
+import io.taclog.config.ConfigKeys;
+import io.taclog.config.TaclogConfig;
+import io.taclog.ingest.BatchParser;
+import io.taclog.ingest.IngestMonitor;
+import io.taclog.ingest.SourceKindParser;
+import io.taclog.schema.Migrator;
+import io.taclog.sink.BatchWriter;
+import io.taclog.sink.Database;
+import io.taclog.sink.DatabaseSettings;
+import io.taclog.sink.FactWriters;
+import io.taclog.sink.SqliteFileRegistry;
+import io.taclog.source.TailOptions;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the ingest pipeline needs, wired from the configuration with no Camel involved: the
+ * database (migrated), the file registry, the parsers of every source kind and the batch writer.
+ */
+public final class IngestRuntime implements AutoCloseable {
+
+    private final TaclogConfig config;
+    private final Database db;
+    private final SqliteFileRegistry registry;
+    private final BatchParser parser;
+    private final BatchWriter writer;
+    private final IngestMonitor monitor = new IngestMonitor();
+    private final boolean backfill;
+    private final Formats formats;
+
+    private IngestRuntime(TaclogConfig config, Database db, boolean backfill, Clock clock) {
+        this.config = config;
+        this.db = db;
+        this.backfill = backfill;
+        this.registry = new SqliteFileRegistry(db, clock);
+        this.formats = new Formats(config, clock);
+        this.parser = new BatchParser(formats.parsers(), backfill);
+        this.writer = new BatchWriter(db, new FactWriters(formats.writers()), clock);
+    }
+
+    /** Opens and migrates the database and wires the pipeline. */
+    public static IngestRuntime open(TaclogConfig config, boolean backfill) throws SQLException {
+        return open(config, backfill, Clock.systemUTC());
+    }
+
+    public static IngestRuntime open(TaclogConfig config, boolean backfill, Clock clock) throws SQLException {
+        Database db = Database.open(config.get(ConfigKeys.DB), databaseSettings(config));
+        try {
+            Migrator.migrate(db);
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return new IngestRuntime(config, db, backfill, clock);
+    }
+
+    public static DatabaseSettings databaseSettings(TaclogConfig config) {
+        return new DatabaseSettings(config.get(ConfigKeys.DB_BUSY_TIMEOUT), 50, config.get(ConfigKeys.DB_RETRY_MAX),
+                config.get(ConfigKeys.DB_CACHE));
+    }
+
+    /** Tail options of a kind, from the configuration (paths come from the route). */
+    public TailOptions tailDefaults() {
+        return tailOptions(config, "", List.of(), backfill);
+    }
+
+    public static TailOptions tailOptions(TaclogConfig config, String kind, List<Path> roots, boolean oneShot) {
+        return new TailOptions(kind, roots, config.get(ConfigKeys.INCLUDE), config.get(ConfigKeys.EXCLUDE),
+                config.get(ConfigKeys.RECURSIVE), config.get(ConfigKeys.MAX_LINE_BYTES),
+                config.get(ConfigKeys.BATCH_MAX_LINES), config.get(ConfigKeys.BATCH_MAX_BYTES),
+                config.get(ConfigKeys.MAX_OPEN_FILES), Duration.ofMillis(config.get(ConfigKeys.SCAN_INTERVAL)),
+                Duration.ofMillis(config.get(ConfigKeys.ROTATE_WAIT)), Duration.ofMillis(config.get(ConfigKeys.IDLE_CLOSE)),
+                Duration.ofMillis(config.get(ConfigKeys.NUL_HOLE_GRACE)), oneShot);
+    }
+
+    public TaclogConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public SqliteFileRegistry registry() {
+        return registry;
+    }
+
+    public BatchParser parser() {
+        return parser;
+    }
+
+    public BatchWriter writer() {
+        return writer;
+    }
+
+    public IngestMonitor monitor() {
+        return monitor;
+    }
+
+    public Formats formats() {
+        return formats;
+    }
+
+    public boolean backfill() {
+        return backfill;
+    }
+
+    /** Parsers for validation (same handlers, fresh instances). */
+    public static List<SourceKindParser> parsers(TaclogConfig config) {
+        return new Formats(config, Clock.systemUTC()).parsers();
+    }
+
+    @Override
+    public void close() {
+        db.checkpoint();
+        db.close();
+    }
+}

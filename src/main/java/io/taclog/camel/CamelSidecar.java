@@ -1,0 +1,46 @@
+package io.taclog.camel;
+
+import io.taclog.app.IngestRuntime;
+import org.apache.camel.main.Main;
+
+/**
+ * Starts the ingest routes under Camel Main: binds the configured {@code jsonl-tail} component and the
+ * route steps into the registry, hands the taclog configuration to Camel's property placeholders, and
+ * loads the YAML routes from where {@code taclog.routes} points.
+ */
+public final class CamelSidecar {
+
+    private final Main main = new Main();
+    private final IngestRuntime runtime;
+
+    public CamelSidecar(IngestRuntime runtime) {
+        this.runtime = runtime;
+        main.setOverrideProperties(runtime.config().camelProperties());
+        main.bind("jsonl-tail", new TailComponent(runtime.registry(), runtime.tailDefaults(), runtime.monitor()));
+        main.bind("parseBatch", new ParseBatchProcessor(runtime.parser()));
+        main.bind("commitBatch", new CommitBatchProcessor(runtime.writer()));
+        runtime.formats().camelBeans().forEach(main::bind);
+    }
+
+    /** Starts the routes and returns (backfill, tests). */
+    public void start() {
+        main.start();
+    }
+
+    /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C); Camel then shuts the routes down gracefully. */
+    public void runUntilStopped() throws Exception {
+        main.run();
+    }
+
+    public void stop() {
+        main.stop();
+    }
+
+    public Main main() {
+        return main;
+    }
+
+    public IngestRuntime runtime() {
+        return runtime;
+    }
+}

@@ -1,0 +1,82 @@
+package io.taclog.cli;
+
+import io.taclog.app.IngestRuntime;
+import io.taclog.camel.CamelSidecar;
+import io.taclog.config.ConfigKeys;
+import io.taclog.config.TaclogConfig;
+import io.taclog.ingest.IngestMonitor;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code taclog backfill}: reads what is in the configured files now, commits it and exits. Exit 0 when
+ * every complete line was accounted for (rejects included, and reported); 1 only when it could not do
+ * its job.
+ */
+@Command(name = "backfill", mixinStandardHelpOptions = true,
+        description = "Load what the configured logs hold now, then exit (historical import).")
+public final class BackfillCommand implements Callable<Integer> {
+
+    /** Consecutive failed batches after which backfill gives up (each is retried with back-off first). */
+    private static final int GIVE_UP_AFTER_FAILURES = 20;
+
+    @Mixin
+    SourceOptions sources;
+
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Show progress while running (only on a terminal).")
+    boolean progress;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Give up after this many seconds (0 = no limit).")
+    long timeoutSeconds;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        TaclogConfig config = sources.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (IngestRuntime runtime = IngestRuntime.open(config, true)) {
+            BackfillReport report = new BackfillReport(runtime);
+            report.before();
+            IngestMonitor monitor = runtime.monitor();
+            monitor.setExpectedBytes(report.pendingBytes());
+            Progress p = new Progress(err, monitor, progress && System.console() != null);
+            CamelSidecar sidecar = new CamelSidecar(runtime);
+            sidecar.start();
+            boolean done;
+            try {
+                Duration limit = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : Duration.ofDays(365);
+                done = monitor.awaitDrained(limit, () -> {
+                    p.tick();
+                    if (monitor.consecutiveFailures() >= GIVE_UP_AFTER_FAILURES) {
+                        throw new CliException(Main.FAILURE, "backfill gave up after " + GIVE_UP_AFTER_FAILURES
+                                + " failed batches in a row; see the log above");
+                    }
+                });
+            } finally {
+                sidecar.stop();
+                p.finish();
+            }
+            report.after();
+            report.print(out);
+            if (!done) {
+                err.println("taclog: backfill timed out before every source was read; what was read is committed");
+                return Main.FAILURE;
+            }
+            if (report.rejectedThisRun() > 0) {
+                err.printf("taclog: %d line(s) quarantined; see `taclog files` and the ingest_rejects table in %s%n",
+                        report.rejectedThisRun(), config.get(ConfigKeys.DB));
+            }
+            return Main.OK;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.taclog.cli;
+
+import io.taclog.schema.Migrator;
+import io.taclog.sink.Database;
+import io.taclog.sink.SqliteErrors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Opens the database read-only for commands that only look (queries, files, validate), with clear
+ * errors for a missing, locked or newer database.
+ */
+public final class ReadOnlyDb {
+
+    private ReadOnlyDb() {
+    }
+
+    public static Connection open(Path db) {
+        if (!Files.exists(db)) {
+            throw new CliException(Main.FAILURE, "database " + db + " does not exist (run `taclog backfill` or "
+                    + "`taclog run` first, or pass --db)");
+        }
+        Connection c = null;
+        try {
+            c = Database.openReadOnly(db, 5000);
+            int version = Migrator.readVersion(c);
+            if (version > Migrator.latestVersion()) {
+                throw new CliException(Main.FAILURE, "database " + db + " has schema version " + version
+                        + ", newer than this taclog supports (" + Migrator.latestVersion() + "); upgrade taclog");
+            }
+            if (version == 0) {
+                throw new CliException(Main.FAILURE, "database " + db + " is not a taclog database (no schema)");
+            }
+            if (version < Migrator.latestVersion()) {
+                throw new CliException(Main.FAILURE, "database " + db + " has schema version " + version
+                        + "; run `taclog migrate --db " + db + "` first");
+            }
+            return c;
+        } catch (SQLException e) {
+            close(c);
+            if (SqliteErrors.isBusy(e)) {
+                throw new CliException(Main.FAILURE, "database " + db + " is locked by another process; try again", e);
+            }
+            throw new CliException(Main.FAILURE, "cannot open database " + db + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close(c);
+            throw e;
+        }
+    }
+
+    private static void close(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // already failing
+            }
+        }
+    }
+}

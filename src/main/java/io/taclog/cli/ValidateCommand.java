@@ -1,0 +1,66 @@
+package io.taclog.cli;
+
+import io.taclog.app.IngestRuntime;
+import io.taclog.config.ConfigKeys;
+import io.taclog.config.TaclogConfig;
+import io.taclog.ingest.BatchParser;
+import io.taclog.validate.Validator;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code taclog validate}: proves the ledger against the raw files; exit 1 with a report otherwise. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Re-read the raw files and prove that every committed line is accounted exactly once.")
+public final class ValidateCommand implements Callable<Integer> {
+
+    @Mixin
+    SourceOptions sources;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json.")
+    Format format;
+
+    @Option(names = "--verbose", description = "List every file, not only the ones with problems.")
+    boolean verbose;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        TaclogConfig config = sources.load();
+        PrintWriter out = spec.commandLine().getOut();
+        Validator.Report report;
+        try (Connection c = ReadOnlyDb.open(config.get(ConfigKeys.DB))) {
+            var formats = new io.taclog.app.Formats(config, java.time.Clock.systemUTC());
+            BatchParser parser = new BatchParser(formats.parsers(), true);
+            report = new Validator(parser, config.get(ConfigKeys.MAX_LINE_BYTES), formats.contentChecks()).validate(c);
+        }
+        if (format == Format.JSON) {
+            Tabular.printJson(out, report);
+        } else {
+            Tabular t = new Tabular("file_id", "kind", "state", "verdict", "lines", "path", "problems");
+            for (Validator.FileReport f : report.files()) {
+                if (verbose || !"ok".equals(f.verdict()) && !"superseded".equals(f.verdict())) {
+                    t.add(f.fileId(), f.kind(), f.state(), f.verdict(), f.linesRead(), f.path(),
+                            String.join("; ", f.problems()));
+                }
+            }
+            if (t.size() > 0) {
+                t.print(out, Format.TABLE);
+            }
+            for (String p : report.contentProblems()) {
+                out.println("content mismatch: " + p);
+            }
+            long mismatched = report.files().stream().filter(Validator.FileReport::failed).count();
+            out.printf("%s: %d file generations, %d verified against the raw files, %d mismatched, %d content "
+                            + "problems%n", report.ok() ? "OK" : "FAILED", report.files().size(), report.verifiedFiles(),
+                    mismatched, report.contentProblems().size());
+        }
+        return report.ok() ? Main.OK : Main.FAILURE;
+    }
+}

@@ -1,0 +1,169 @@
+package io.taclog.config;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Every taclog configuration key. Camel's own {@code camel.*} keys pass through to Camel Main. */
+public final class ConfigKeys {
+
+    private static final String ESSENTIAL = "essential";
+    private static final String FREQUENT = "frequent";
+    private static final String RARE = "rare";
+
+    private ConfigKeys() {
+    }
+
+    private static <T> ConfigKey<T> key(String name, String def, String unit, String group, String doc,
+                                        Function<String, T> parser) {
+        return new ConfigKey<>(name, def, unit, group, doc, parser, false);
+    }
+
+    private static <T> ConfigKey<T> pathKey(String name, String def, String group, String doc,
+                                            Function<String, T> parser) {
+        return new ConfigKey<>(name, def, "path", group, doc, parser, true);
+    }
+
+    // --- essential -------------------------------------------------------------------------------
+
+    public static final ConfigKey<Path> DB = pathKey("taclog.db", "taclog.db", ESSENTIAL,
+            "SQLite database file (created with its directory if missing).", Parsers::path);
+
+    public static final ConfigKey<List<Path>> WATCH = pathKey("taclog.watch", "", ESSENTIAL,
+            "Comma-separated directories (walked) or files holding worker transcripts (JSONL).",
+            Parsers::pathList);
+
+    public static final ConfigKey<List<Path>> COORDINATOR_LOG = pathKey("taclog.coordinator.log", "", ESSENTIAL,
+            "Comma-separated coordinator.log files (the TAC-8 coordinator's stdout/stderr).", Parsers::pathList);
+
+    public static final ConfigKey<List<Path>> COORDINATOR_QUEUE = pathKey("taclog.coordinator.queue", "",
+            ESSENTIAL, "Comma-separated work-queue files (TAC-8 tasks.md), read as whole snapshots.",
+            Parsers::pathList);
+
+    public static final ConfigKey<List<Path>> COORDINATOR_EVENTS = pathKey("taclog.coordinator.events", "",
+            ESSENTIAL, "Comma-separated JSONL files or directories of structured coordinator events "
+                    + "(docs/coordinator-events.md).", Parsers::pathList);
+
+    public static final ConfigKey<List<Path>> COORDINATOR_CONFIG = pathKey("taclog.coordinator.config", "",
+            FREQUENT, "Comma-separated coordinator config.toml files, snapshotted into the session.",
+            Parsers::pathList);
+
+    // --- frequent --------------------------------------------------------------------------------
+
+    public static final ConfigKey<List<String>> INCLUDE = key("taclog.include", "*.jsonl", "glob list", FREQUENT,
+            "Files to follow under watched directories; a pattern without '/' matches the file name, "
+                    + "otherwise the path relative to the watched directory ('**' crosses directories).",
+            Parsers::list);
+
+    public static final ConfigKey<List<String>> EXCLUDE = key("taclog.exclude", "", "glob list", FREQUENT,
+            "Files to leave alone even if included (same pattern rules).", Parsers::list);
+
+    public static final ConfigKey<Boolean> RECURSIVE = key("taclog.recursive", "true", "boolean", FREQUENT,
+            "Walk watched directories recursively; new subdirectories are found while running.", Parsers::bool);
+
+    public static final ConfigKey<String> ROUTES = key("taclog.routes", "classpath:routes/*.camel.yaml",
+            "Camel resource pattern", FREQUENT,
+            "Where the Camel YAML routes are loaded from; point it at a directory to edit them "
+                    + "(e.g. file:/etc/taclog/routes/*.camel.yaml).", Parsers::text);
+
+    public static final ConfigKey<Optional<Pattern>> WORKER_ID_PATTERN = key("taclog.worker.id-pattern", "",
+            "regex", FREQUENT, "Regular expression with a named group 'worker' applied to a transcript's path "
+                    + "to name its worker when no coordinator record names it; empty = the file stem.",
+            Parsers::optionalRegex);
+
+    public static final ConfigKey<Optional<Pattern>> TASK_PATTERN = key("taclog.worker.task-pattern",
+            "(?:^|[/-])(?:trees|logs)[/-](?<task>[A-Za-z]+-[0-9]+)(?:[/.-]|$)", "regex", FREQUENT,
+            "Regular expression with a named group 'task' applied to a transcript's path to find its task "
+                    + "(matches trees/gh-450/, logs/gh-450.jsonl and Claude's -trees-gh-450 project folders); "
+                    + "empty = no task from the path.", Parsers::optionalRegex);
+
+    public static final ConfigKey<Optional<Path>> PRICES_FILE = pathKey("taclog.prices.file", "", FREQUENT,
+            "JSON price table that overrides or extends the bundled one (same format as "
+                    + "`taclog prices list --format json`).", Parsers::optionalPath);
+
+    public static final ConfigKey<ZoneId> TIMEZONE = key("taclog.coordinator.timezone", "", "zone id", FREQUENT,
+            "Time zone of the naive local times in tasks.md and the api-calls log; empty = this machine's zone.",
+            Parsers::zone);
+
+    // --- rare ------------------------------------------------------------------------------------
+
+    public static final ConfigKey<Integer> MAX_LINE_BYTES = key("taclog.max-line-bytes", "16777216", "bytes", RARE,
+            "Longest line accepted; a longer line is quarantined (its head kept) and the file goes on.",
+            Parsers.intIn(1024, 1 << 30));
+
+    public static final ConfigKey<Integer> BATCH_MAX_LINES = key("taclog.batch.max-lines", "5000", "lines", RARE,
+            "A batch (one transaction) closes after this many lines.", Parsers.intIn(1, 1_000_000));
+
+    public static final ConfigKey<Long> BATCH_MAX_BYTES = key("taclog.batch.max-bytes", "8388608", "bytes", RARE,
+            "A batch closes after this many bytes of input.", Parsers.longIn(1024, 1L << 31));
+
+    public static final ConfigKey<Long> BATCH_MAX_WAIT = key("taclog.batch.max-wait-ms", "200", "milliseconds",
+            RARE, "Poll interval of the tail sources: lines wait at most this long before their batch is "
+                    + "committed (the time bound of a batch).", Parsers.longIn(10, 60_000));
+
+    public static final ConfigKey<Long> SCAN_INTERVAL = key("taclog.scan-interval-ms", "1000", "milliseconds", RARE,
+            "How often watched directories are walked for new, renamed and vanished files.",
+            Parsers.longIn(50, 3_600_000));
+
+    public static final ConfigKey<Integer> MAX_OPEN_FILES = key("taclog.max-open-files", "256", "files", RARE,
+            "Cap on open file handles per source; quiet, fully read files are closed first.",
+            Parsers.intIn(1, 100_000));
+
+    public static final ConfigKey<Long> ROTATE_WAIT = key("taclog.rotate-wait-ms", "10000", "milliseconds", RARE,
+            "How long a file that left the watched paths (rotated, deleted) is kept open after its last growth "
+                    + "before its last unterminated line is taken and the handle closed.",
+            Parsers.longIn(0, 86_400_000));
+
+    public static final ConfigKey<Long> IDLE_CLOSE = key("taclog.idle-close-ms", "60000", "milliseconds", RARE,
+            "A fully read file that has not grown for this long gets its handle closed (reopened on change).",
+            Parsers.longIn(100, 86_400_000));
+
+    public static final ConfigKey<Long> NUL_HOLE_GRACE = key("taclog.nul-hole-grace-ms", "5000", "milliseconds",
+            RARE, "A run of NUL bytes followed by data is skipped only after it has stayed for this long "
+                    + "(its writer may still fill it); backfill skips at once.", Parsers.longIn(0, 3_600_000));
+
+    public static final ConfigKey<Integer> DB_BUSY_TIMEOUT = key("taclog.db.busy-timeout-ms", "5000",
+            "milliseconds", RARE, "SQLite busy timeout of the writer and readers before a retry with back-off.",
+            Parsers.intIn(0, 600_000));
+
+    public static final ConfigKey<Long> DB_RETRY_MAX = key("taclog.db.retry-max-ms", "5000", "milliseconds", RARE,
+            "Longest back-off between retries of a busy or locked write (retries never stop).",
+            Parsers.longIn(10, 600_000));
+
+    public static final ConfigKey<Integer> DB_CACHE = key("taclog.db.cache-kib", "65536", "KiB", RARE,
+            "Page cache of the writer connection.", Parsers.intIn(1024, 16 * 1024 * 1024));
+
+    public static final ConfigKey<Boolean> KEEP_IMAGES = key("taclog.images.keep", "false", "boolean", RARE,
+            "Store base64 images from tool results as they are; by default a placeholder with media type, size "
+                    + "and SHA-256 replaces them.", Parsers::bool);
+
+    public static final ConfigKey<Integer> SPAWN_LOOP_COUNT = key("taclog.derive.spawn-loop.count", "3", "spawns",
+            RARE, "A task spawned this many times within the window is a spawn loop (a warning event); a spawn "
+                    + "while an earlier worker of the task still runs is one at once.", Parsers.intIn(2, 1000));
+
+    public static final ConfigKey<Long> SPAWN_LOOP_WINDOW = key("taclog.derive.spawn-loop.window-minutes", "10",
+            "minutes", RARE, "Window of the spawn-loop count.", Parsers.longIn(1, 10_080));
+
+    public static final ConfigKey<Long> STALL_MINUTES = key("taclog.derive.stall-minutes", "15", "minutes", RARE,
+            "A worker the coordinator still counts as running whose transcript has been silent this long is "
+                    + "reported stalled (once per silence).", Parsers.longIn(1, 10_080));
+
+    public static final ConfigKey<Long> QUEUE_POLL = key("taclog.coordinator.queue-poll-ms", "1000",
+            "milliseconds", RARE, "How often the work-queue file is checked for a new version.",
+            Parsers.longIn(50, 600_000));
+
+    public static final ConfigKey<Optional<Path>> COORDINATOR_RULES = pathKey("taclog.coordinator.rules", "", RARE,
+            "Line rules for coordinator.log (one rule per print template); empty = the bundled "
+                    + "tac8-rules.yaml. Copy it to reword a template without a code change.",
+            Parsers::optionalPath);
+
+    /** All keys, in documentation order. */
+    public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
+            COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
+            TASK_PATTERN, PRICES_FILE, TIMEZONE, MAX_LINE_BYTES, BATCH_MAX_LINES, BATCH_MAX_BYTES, BATCH_MAX_WAIT,
+            SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT, IDLE_CLOSE, NUL_HOLE_GRACE, DB_BUSY_TIMEOUT, DB_RETRY_MAX,
+            DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES, QUEUE_POLL, COORDINATOR_RULES);
+}

@@ -1,0 +1,115 @@
+package io.taclog.config;
+
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Value parsers for configuration keys; each throws IllegalArgumentException with a short reason. */
+final class Parsers {
+
+    private Parsers() {
+    }
+
+    static Function<String, Integer> intIn(int min, int max) {
+        return s -> {
+            long v = parseLong(s);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return (int) v;
+        };
+    }
+
+    static Function<String, Long> longIn(long min, long max) {
+        return s -> {
+            long v = parseLong(s);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return v;
+        };
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number");
+        }
+    }
+
+    static Function<String, Double> doubleIn(double min, double max) {
+        return s -> {
+            double v;
+            try {
+                v = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a number");
+            }
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return v;
+        };
+    }
+
+    static Boolean bool(String s) {
+        return switch (s.toLowerCase()) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
+    }
+
+    static Path path(String s) {
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return Path.of(s);
+    }
+
+    static Optional<Path> optionalPath(String s) {
+        return s.isEmpty() ? Optional.empty() : Optional.of(Path.of(s));
+    }
+
+    static List<String> list(String s) {
+        return s.isEmpty() ? List.of() : Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .toList();
+    }
+
+    static List<Path> pathList(String s) {
+        return list(s).stream().map(Path::of).toList();
+    }
+
+    static String text(String s) {
+        return s;
+    }
+
+    static ZoneId zone(String s) {
+        if (s.isEmpty()) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return ZoneId.of(s);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("not a time zone id (e.g. UTC, America/Los_Angeles)");
+        }
+    }
+
+    static Optional<Pattern> optionalRegex(String s) {
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Pattern.compile(s));
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("not a regular expression: " + e.getDescription());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.taclog.ingest;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts what the sources committed and knows when every source of a backfill has read all there is.
+ * Shared by the sources (which report) and the command line (which waits and prints progress).
+ */
+public final class IngestMonitor {
+
+    private final Map<String, Boolean> drained = new ConcurrentHashMap<>();
+    private final AtomicLong lines = new AtomicLong();
+    private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong consecutiveFailures = new AtomicLong();
+    private volatile long expectedBytes;
+
+    /** A source starts; it is not drained until it says so. */
+    public void register(String source) {
+        drained.put(source, false);
+    }
+
+    public void committed(int lineCount, int rowCount, int skipCount, int rejectCount, long byteCount) {
+        lines.addAndGet(lineCount);
+        rows.addAndGet(rowCount);
+        skipped.addAndGet(skipCount);
+        rejected.addAndGet(rejectCount);
+        bytes.addAndGet(byteCount);
+        batches.incrementAndGet();
+        consecutiveFailures.set(0);
+    }
+
+    public void failed() {
+        failures.incrementAndGet();
+        consecutiveFailures.incrementAndGet();
+    }
+
+    /** Failed batches since the last successful commit. */
+    public long consecutiveFailures() {
+        return consecutiveFailures.get();
+    }
+
+    public void drained(String source) {
+        drained.put(source, true);
+    }
+
+    public void undrained(String source) {
+        drained.put(source, false);
+    }
+
+    /** True once at least one source registered and all registered sources are drained. */
+    public boolean allDrained() {
+        return !drained.isEmpty() && drained.values().stream().allMatch(Boolean::booleanValue);
+    }
+
+    /** Waits until every source is drained; false on timeout. */
+    public boolean awaitDrained(Duration timeout, Runnable onTick) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!allDrained()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            onTick.run();
+            synchronized (this) {
+                wait(100);
+            }
+        }
+        return true;
+    }
+
+    public void setExpectedBytes(long value) {
+        expectedBytes = value;
+    }
+
+    public long expectedBytes() {
+        return expectedBytes;
+    }
+
+    public long lines() {
+        return lines.get();
+    }
+
+    public long rows() {
+        return rows.get();
+    }
+
+    public long skipped() {
+        return skipped.get();
+    }
+
+    public long rejected() {
+        return rejected.get();
+    }
+
+    public long bytes() {
+        return bytes.get();
+    }
+
+    public long batches() {
+        return batches.get();
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+}

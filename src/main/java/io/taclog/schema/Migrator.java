@@ -1,0 +1,154 @@
+package io.taclog.schema;
+
+import io.taclog.model.Times;
+import io.taclog.sink.Database;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the numbered migrations in order, each in its own transaction, and refuses a database made
+ * by a newer taclog.
+ */
+public final class Migrator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
+
+    /** All migrations shipped with this build, in order. */
+    public static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "seed tables and ingest bookkeeping",
+                    "db/migration/V001__seed_tables_and_ingest_bookkeeping.sql"));
+
+    public static int latestVersion() {
+        return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+    }
+
+    /** Thrown when the database was written by a newer taclog than this one. */
+    public static final class NewerSchemaException extends SQLException {
+        public NewerSchemaException(int found, int supported) {
+            super("database schema version " + found + " is newer than this taclog supports (" + supported
+                    + "); upgrade taclog");
+        }
+    }
+
+    private Migrator() {
+    }
+
+    /** Applies pending migrations up to {@code target}; returns the versions applied. */
+    public static List<Integer> migrate(Database db, int target) throws SQLException {
+        List<Integer> applied = new ArrayList<>();
+        int current = db.withWriter(Migrator::currentVersion);
+        if (current > latestVersion()) {
+            throw new NewerSchemaException(current, latestVersion());
+        }
+        for (Migration m : MIGRATIONS) {
+            if (m.version() <= current || m.version() > target) {
+                continue;
+            }
+            String sql = load(m.resource());
+            db.write(c -> {
+                try (Statement s = c.createStatement()) {
+                    for (String stmt : statements(sql)) {
+                        s.execute(stmt);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO schema_version(version, description, applied_at) VALUES (?, ?, ?)")) {
+                    ps.setInt(1, m.version());
+                    ps.setString(2, m.description());
+                    ps.setString(3, Times.format(Instant.now()));
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+            LOG.info("applied migration {} ({})", m.version(), m.description());
+            applied.add(m.version());
+        }
+        return applied;
+    }
+
+    public static List<Integer> migrate(Database db) throws SQLException {
+        return migrate(db, latestVersion());
+    }
+
+    /** The schema version of a database (0 if it has none yet); creates the version table if missing. */
+    public static int currentVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                    + "description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    /** Reads the version of a database opened read-only (0 if it has no version table). */
+    public static int readVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet t = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'")) {
+            if (!t.next()) {
+                return 0;
+            }
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    static String load(String resource) {
+        try (InputStream in = Migrator.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("migration resource missing: " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Splits a script into statements at ';' ending a line; '--' comments are dropped. */
+    static List<String> statements(String script) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (String line : script.split("\n")) {
+            String code = stripComment(line);
+            if (code.isBlank()) {
+                continue;
+            }
+            cur.append(code).append('\n');
+            if (code.stripTrailing().endsWith(";")) {
+                out.add(cur.toString().trim());
+                cur.setLength(0);
+            }
+        }
+        if (!cur.toString().isBlank()) {
+            out.add(cur.toString().trim());
+        }
+        return out;
+    }
+
+    private static String stripComment(String line) {
+        boolean inString = false;
+        for (int i = 0; i < line.length() - 1; i++) {
+            char ch = line.charAt(i);
+            if (ch == '\'') {
+                inString = !inString;
+            } else if (!inString && ch == '-' && line.charAt(i + 1) == '-') {
+                return line.substring(0, i);
+            }
+        }
+        return line;
+    }
+}

@@ -1,0 +1,204 @@
+package io.taclog.sink;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The SQLite database file and its single writer connection.
+ *
+ * <p>All writes go through {@link #write}: one dedicated connection, WAL, {@code synchronous=NORMAL}
+ * (a power loss may roll back the last commits, but offsets roll back with their rows, so the bytes
+ * are simply read again), {@code BEGIN IMMEDIATE} so the write lock is taken up front, and a busy or
+ * locked database retried with back-off until it succeeds: never dropped.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final Path path;
+    private final Connection writer;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final DatabaseSettings settings;
+
+    private Database(Path path, Connection writer, DatabaseSettings settings) {
+        this.path = path;
+        this.writer = writer;
+        this.settings = settings;
+    }
+
+    /** Opens (creating if needed) the database for writing. Migrations are applied by the caller. */
+    public static Database open(Path path, DatabaseSettings settings) throws SQLException {
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new SQLException("cannot create the directory of database " + path + ": " + e.getMessage(), e);
+        }
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        cfg.setBusyTimeout(settings.busyTimeoutMillis());
+        cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        cfg.setCacheSize(-settings.cacheKib());
+        cfg.setJournalSizeLimit(64 * 1024 * 1024);
+        Connection c = cfg.createConnection("jdbc:sqlite:" + path);
+        return new Database(path, c, settings);
+    }
+
+    /** Opens a read-only connection (queries, validation): never takes the write lock. */
+    public static Connection openReadOnly(Path path, int busyTimeoutMillis) throws SQLException {
+        if (!Files.isRegularFile(path)) {
+            throw new SQLException("database " + path + " does not exist");
+        }
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setReadOnly(true);
+        cfg.setOpenMode(SQLiteOpenMode.READONLY);
+        cfg.setBusyTimeout(busyTimeoutMillis);
+        return cfg.createConnection("jdbc:sqlite:" + path);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction and commits it. A busy or locked
+     * database is retried with exponential back-off (with jitter) for as long as it takes; any other
+     * failure rolls back and is thrown.
+     */
+    public <T> T write(SqlWork<T> work) throws SQLException {
+        lock.lock();
+        try {
+            long backoff = settings.retryInitialMillis();
+            int attempts = 0;
+            while (true) {
+                try {
+                    exec("BEGIN IMMEDIATE");
+                    T result = work.run(writer);
+                    exec("COMMIT");
+                    return result;
+                } catch (SQLException e) {
+                    rollbackQuietly();
+                    if (!SqliteErrors.isBusy(e)) {
+                        throw e;
+                    }
+                    attempts++;
+                    if (attempts == 1 || attempts % 20 == 0) {
+                        LOG.warn("database {} is busy or locked ({}); retrying (attempt {})", path, e.getMessage(),
+                                attempts);
+                    }
+                    sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+                    backoff = Math.min(backoff * 2, settings.retryMaxMillis());
+                } catch (RuntimeException | Error e) {
+                    rollbackQuietly();
+                    throw e;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs work on the writer connection outside a transaction (migrations manage their own). */
+    public <T> T withWriter(SqlWork<T> work) throws SQLException {
+        lock.lock();
+        try {
+            return work.run(writer);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A prepared statement cached on the writer connection. Only valid inside {@link #write} or
+     * {@link #withWriter} (the caller holds the writer lock).
+     */
+    public PreparedStatement prepare(String sql) throws SQLException {
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("prepare() outside a write transaction");
+        }
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = writer.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (!writer.getAutoCommit()) {
+                writer.rollback();
+            } else {
+                exec("ROLLBACK");
+            }
+        } catch (SQLException ignored) {
+            // no transaction was open
+        }
+    }
+
+    private static void sleep(long millis) throws SQLException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a busy database", e);
+        }
+    }
+
+    /** Checkpoints the WAL into the main file (at shutdown, so the file is self-contained). */
+    public void checkpoint() {
+        try {
+            withWriter(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            LOG.debug("checkpoint skipped: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            for (PreparedStatement ps : statements.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException ignored) {
+                    // closing anyway
+                }
+            }
+            statements.clear();
+            writer.close();
+        } catch (SQLException e) {
+            LOG.warn("closing {}: {}", path, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+}

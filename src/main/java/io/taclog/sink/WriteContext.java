@@ -1,0 +1,63 @@
+package io.taclog.sink;
+
+import io.taclog.source.SourceFile;
+import io.taclog.source.SourceLine;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a fact writer sees while it stores one fact: cached statements on the writer connection, the
+ * line and file the fact came from, and a cache that lives only as long as the transaction (so a
+ * rolled-back transaction cannot leave stale cached state behind).
+ */
+public final class WriteContext {
+
+    private final Database db;
+    private final Instant now;
+    private final Map<Object, Object> txCache = new HashMap<>();
+    private SourceFile file;
+    private SourceLine line;
+    private Instant observedAt;
+
+    WriteContext(Database db, Instant now) {
+        this.db = db;
+        this.now = now;
+    }
+
+    void at(SourceFile file, SourceLine line, Instant observedAt) {
+        this.file = file;
+        this.line = line;
+        this.observedAt = observedAt;
+    }
+
+    public PreparedStatement statement(String sql) throws SQLException {
+        return db.prepare(sql);
+    }
+
+    /** Time of this commit. */
+    public Instant now() {
+        return now;
+    }
+
+    /** The file the current fact came from (null for facts not read from a tailed file). */
+    public SourceFile file() {
+        return file;
+    }
+
+    /** The line the current fact came from (null for facts not read from a tailed file). */
+    public SourceLine line() {
+        return line;
+    }
+
+    public Instant observedAt() {
+        return observedAt;
+    }
+
+    /** Cache scoped to this transaction. */
+    public Map<Object, Object> txCache() {
+        return txCache;
+    }
+}

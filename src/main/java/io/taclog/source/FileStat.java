@@ -1,0 +1,48 @@
+package io.taclog.source;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One stat() of a path: identity, size and modification time.
+ *
+ * <p>The unix attribute view gives (device, inode) on Linux and macOS; elsewhere the JDK's opaque
+ * file key is hashed so identity still survives renames on the same volume.
+ */
+public record FileStat(Path path, FileKey key, long size, long modifiedMillis) {
+
+    private static final boolean UNIX_VIEW =
+            java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+
+    /** Stats {@code path} (following symlinks); empty when it vanished or is not a regular file. */
+    public static Optional<FileStat> of(Path path) throws IOException {
+        try {
+            if (UNIX_VIEW) {
+                Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,size,lastModifiedTime,isRegularFile");
+                if (!Boolean.TRUE.equals(a.get("isRegularFile"))) {
+                    return Optional.empty();
+                }
+                return Optional.of(new FileStat(path,
+                        new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue()),
+                        ((Number) a.get("size")).longValue(),
+                        ((FileTime) a.get("lastModifiedTime")).toMillis()));
+            }
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                return Optional.empty();
+            }
+            Object fk = a.fileKey();
+            long pseudoInode = fk == null ? path.toAbsolutePath().toString().hashCode() : fk.hashCode();
+            return Optional.of(new FileStat(path, new FileKey(0, pseudoInode), a.size(),
+                    a.lastModifiedTime().toMillis()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+}

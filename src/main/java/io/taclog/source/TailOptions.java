@@ -1,0 +1,54 @@
+package io.taclog.source;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of one tail source.
+ *
+ * @param kind source kind handed to the parsers (transcripts, coordinator-log, coordinator-events)
+ * @param roots directories (walked) or single files
+ * @param include glob patterns a file must match (relative to its root; a pattern without '/' matches
+ *     the file name)
+ * @param exclude glob patterns that exclude a file
+ * @param oneShot backfill mode: read what is there, never wait for NUL holes to fill
+ */
+public record TailOptions(String kind, List<Path> roots, List<String> include, List<String> exclude,
+                          boolean recursive, int maxLineBytes, int batchMaxLines, long batchMaxBytes,
+                          int maxOpenFiles, Duration scanInterval, Duration rotateWait, Duration idleClose,
+                          Duration holeGrace, boolean oneShot) {
+
+    public TailOptions {
+        roots = List.copyOf(roots);
+        include = List.copyOf(include);
+        exclude = List.copyOf(exclude);
+    }
+
+    /** Defaults suitable for tests and the documented configuration defaults. */
+    public static TailOptions defaults(String kind, List<Path> roots) {
+        return new TailOptions(kind, roots, List.of("*.jsonl"), List.of(), true, 16 * 1024 * 1024, 5000,
+                8L * 1024 * 1024, 256, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1),
+                Duration.ofSeconds(5), false);
+    }
+
+    public TailOptions withInclude(List<String> patterns) {
+        return new TailOptions(kind, roots, patterns, exclude, recursive, maxLineBytes, batchMaxLines, batchMaxBytes,
+                maxOpenFiles, scanInterval, rotateWait, idleClose, holeGrace, oneShot);
+    }
+
+    public TailOptions withOneShot(boolean value) {
+        return new TailOptions(kind, roots, include, exclude, recursive, maxLineBytes, batchMaxLines, batchMaxBytes,
+                maxOpenFiles, scanInterval, rotateWait, idleClose, holeGrace, value);
+    }
+
+    public TailOptions withTimings(Duration scan, Duration rotate, Duration idle, Duration hole) {
+        return new TailOptions(kind, roots, include, exclude, recursive, maxLineBytes, batchMaxLines, batchMaxBytes,
+                maxOpenFiles, scan, rotate, idle, hole, oneShot);
+    }
+
+    public TailOptions withLimits(int maxLine, int maxLines, long maxBytes, int maxOpen) {
+        return new TailOptions(kind, roots, include, exclude, recursive, maxLine, maxLines, maxBytes, maxOpen,
+                scanInterval, rotateWait, idleClose, holeGrace, oneShot);
+    }
+}

@@ -1,0 +1,491 @@
+package io.taclog.source;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the files of one tail source and hands out batches of whole lines with their byte ranges.
+ *
+ * <p>Identity is (device, inode) plus a hash of the first line, checked against an offset marker (a
+ * hash of the bytes just before the committed offset) so that truncation, copytruncate, a rewrite
+ * past the old offset and inode reuse all restart the file as a new generation from byte 0, while a
+ * rename or rotation keeps reading the same handle. Files that vanish from the watched paths are
+ * drained through their open handle. Offsets advance in memory only when the caller confirms that a
+ * batch committed; a failed batch rewinds to what the registry holds.
+ *
+ * <p>Not thread-safe: one consumer thread drives it.
+ */
+public final class Tailer implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tailer.class);
+    private static final int IDENTITY_BYTES = 4096;
+    private static final int MARKER_BYTES = 32;
+
+    private final TailOptions opt;
+    private final FileRegistry registry;
+    private final Clock wallClock;
+    private final LongSupplier nanoClock;
+    private final DirectoryScanner scanner;
+    private final LineScanner lineScanner;
+    private final Map<FileKey, TailedFile> open = new LinkedHashMap<>();
+    private final Map<FileKey, FileStat> idle = new HashMap<>();
+    private final Set<Path> reportedUnreadable = new HashSet<>();
+    private long lastScanNanos;
+    private boolean scanned;
+    private int roundRobin;
+    private boolean lastBatchEmpty;
+    private boolean lastBatchScanned;
+
+    public Tailer(TailOptions options, FileRegistry registry) {
+        this(options, registry, Clock.systemUTC(), System::nanoTime);
+    }
+
+    public Tailer(TailOptions options, FileRegistry registry, Clock wallClock, LongSupplier nanoClock) {
+        this.opt = options;
+        this.registry = registry;
+        this.wallClock = wallClock;
+        this.nanoClock = nanoClock;
+        this.scanner = new DirectoryScanner(options.roots(), options.recursive(), options.include(),
+                options.exclude());
+        this.lineScanner = new LineScanner(options.maxLineBytes());
+    }
+
+    public TailOptions options() {
+        return opt;
+    }
+
+    /**
+     * Reads the next batch: at most the configured lines and bytes, round-robin over files with data.
+     * Returns an empty batch when no complete line is available.
+     */
+    public TailBatch nextBatch() throws IOException {
+        long now = nanoClock.getAsLong();
+        boolean didScan = false;
+        if (!scanned || now - lastScanNanos >= opt.scanInterval().toNanos()) {
+            scan();
+            didScan = true;
+        }
+        List<SourceLine> lines = new ArrayList<>();
+        List<FileRange> ranges = new ArrayList<>();
+        Map<Long, SourceFile> files = new HashMap<>();
+        Map<Long, String> states = new HashMap<>();
+        List<TailedFile> order = new ArrayList<>(open.values());
+        int n = order.size();
+        int start = n == 0 ? 0 : Math.floorMod(roundRobin++, n);
+        long bytesLeft = opt.batchMaxBytes();
+        int linesLeft = opt.batchMaxLines();
+        for (int i = 0; i < n && bytesLeft > 0 && linesLeft > 0; i++) {
+            TailedFile tf = order.get((start + i) % n);
+            FileRange r = readFrom(tf, lines, linesLeft, bytesLeft);
+            if (r != null) {
+                ranges.add(r);
+                files.put(tf.fileId, new SourceFile(tf.fileId, tf.path.toString(), opt.kind()));
+                states.put(tf.fileId, tf.committedState);
+                bytesLeft -= r.end() - r.start();
+                linesLeft -= r.lines();
+            }
+        }
+        closeFinishedAndIdle();
+        lastBatchEmpty = ranges.isEmpty();
+        lastBatchScanned = didScan;
+        return new TailBatch(lines, ranges, files, states, wallClock.instant());
+    }
+
+    /**
+     * True when the last batch was empty although a directory scan preceded it: everything readable has
+     * been read (used by backfill to know when to stop).
+     */
+    public boolean drained() {
+        return lastBatchEmpty && lastBatchScanned;
+    }
+
+    /** Forces a directory scan on the next batch. */
+    public void rescanSoon() {
+        scanned = false;
+    }
+
+    /** Moves the in-memory committed positions to the ends of a batch that the writer committed. */
+    public void confirm(TailBatch batch, Map<Long, String> endStates) {
+        for (FileRange r : batch.ranges()) {
+            TailedFile tf = byId(r.fileId());
+            if (tf == null) {
+                continue;
+            }
+            tf.committed = r.end();
+            tf.readPos = Math.max(tf.readPos, r.end());
+            tf.committedState = endStates.get(r.fileId());
+            tf.marker = r.marker();
+            tf.markerLength = r.markerLength();
+        }
+    }
+
+    /** Rewinds every file of a failed batch to the offset the registry really holds. */
+    public void rollback(TailBatch batch) {
+        for (FileRange r : batch.ranges()) {
+            TailedFile tf = byId(r.fileId());
+            if (tf == null) {
+                continue;
+            }
+            Optional<FileRegistry.StoredFile> stored = registry.reload(r.fileId());
+            if (stored.isPresent() && !FileRegistry.SUPERSEDED.equals(stored.get().state())) {
+                tf.adopt(stored.get());
+            } else {
+                tf.readPos = tf.committed;
+                tf.oversize = null;
+            }
+        }
+    }
+
+    /** Walks the watched paths: new files, renames, files gone from every watched path. */
+    public void scan() {
+        long now = nanoClock.getAsLong();
+        Set<FileKey> seen = new HashSet<>();
+        for (Path path : scanner.list()) {
+            FileStat stat;
+            try {
+                Optional<FileStat> s = FileStat.of(path);
+                if (s.isEmpty()) {
+                    continue;
+                }
+                stat = s.get();
+            } catch (IOException e) {
+                reportUnreadable(path, e);
+                continue;
+            }
+            if (!seen.add(stat.key())) {
+                continue; // a second link to a file already handled in this scan
+            }
+            TailedFile tf = open.get(stat.key());
+            if (tf != null) {
+                if (tf.detached) {
+                    tf.detached = false;
+                }
+                if (!tf.path.equals(path)) {
+                    LOG.info("file {} is now {} (renamed)", tf.path, path);
+                    tf.path = path;
+                    if (tf.registered()) {
+                        registry.recordPath(tf.fileId, path);
+                    }
+                }
+                continue;
+            }
+            FileStat known = idle.get(stat.key());
+            if (known != null && known.size() == stat.size() && known.modifiedMillis() == stat.modifiedMillis()) {
+                if (!known.path().equals(path)) {
+                    idle.put(stat.key(), stat);
+                    Optional<FileRegistry.StoredFile> s = registry.findCurrent(opt.kind(), stat.key());
+                    s.ifPresent(f -> registry.recordPath(f.fileId(), path));
+                }
+                continue;
+            }
+            if (stat.size() == 0 || !makeRoomForOneMore()) {
+                continue;
+            }
+            openFile(stat, now);
+        }
+        for (TailedFile tf : open.values()) {
+            if (!seen.contains(tf.key) && !tf.detached) {
+                tf.detached = true;
+                tf.lastGrowthNanos = now;
+                LOG.info("file {} left the watched paths (rotated or deleted); draining its handle", tf.path);
+            }
+        }
+        idle.keySet().retainAll(seen);
+        lastScanNanos = now;
+        scanned = true;
+    }
+
+    private void openFile(FileStat stat, long now) {
+        Path path = stat.path();
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            reportUnreadable(path, e);
+            return;
+        }
+        try {
+            Optional<FileStat> again = FileStat.of(path);
+            if (again.isEmpty() || !again.get().key().equals(stat.key())) {
+                ch.close(); // replaced between stat and open; the next scan sees the new file
+                return;
+            }
+        } catch (IOException e) {
+            closeQuietly(ch);
+            return;
+        }
+        reportedUnreadable.remove(path);
+        TailedFile tf = new TailedFile(stat.key(), path, ch, now);
+        idle.remove(stat.key());
+        open.put(stat.key(), tf);
+        resolve(tf);
+    }
+
+    /** Finds or creates the registry generation for an open file whose first line is complete. */
+    private void resolve(TailedFile tf) {
+        try {
+            long size = tf.channel.size();
+            String firstLine = firstLineHash(tf.channel, size);
+            if (firstLine == null) {
+                return; // no complete first line yet
+            }
+            Optional<FileRegistry.StoredFile> current = registry.findCurrent(opt.kind(), tf.key);
+            if (current.isPresent()) {
+                FileRegistry.StoredFile s = current.get();
+                if (s.firstLineHash().equals(firstLine) && s.committedOffset() <= size
+                        && markerMatches(tf.channel, s.committedOffset(), s.marker(), s.markerLength())) {
+                    tf.adopt(s);
+                    if (!tf.path.toString().equals(s.path())) {
+                        registry.recordPath(s.fileId(), tf.path);
+                    }
+                    if (FileRegistry.DETACHED.equals(s.state())) {
+                        registry.markState(s.fileId(), FileRegistry.ACTIVE, "seen again at " + tf.path);
+                    }
+                    return;
+                }
+                String why = !s.firstLineHash().equals(firstLine) ? "first line changed (rewritten or inode reused)"
+                        : s.committedOffset() > size ? "file shorter than committed offset (truncated)"
+                        : "bytes before the committed offset changed (truncated and rewritten)";
+                LOG.info("{}: {}; reading it again from byte 0 as a new generation", tf.path, why);
+                registry.markState(s.fileId(), FileRegistry.SUPERSEDED, why);
+            }
+            long startOffset = 0;
+            String startState = null;
+            Long adoptedFrom = null;
+            for (FileRegistry.StoredFile old : registry.findSuperseded(opt.kind(), firstLine)) {
+                if (!old.key().equals(tf.key) && old.committedOffset() <= size
+                        && markerMatches(tf.channel, old.committedOffset(), old.marker(), old.markerLength())) {
+                    startOffset = old.committedOffset();
+                    startState = old.parseState();
+                    adoptedFrom = old.fileId();
+                    LOG.info("{} is a copy of truncated file {} ({}); resuming at byte {}", tf.path, old.fileId(),
+                            old.path(), startOffset);
+                    break;
+                }
+            }
+            tf.adopt(registry.register(opt.kind(), tf.key, firstLine, tf.path, startOffset, startState, adoptedFrom));
+        } catch (IOException e) {
+            reportUnreadable(tf.path, e);
+        }
+    }
+
+    private FileRange readFrom(TailedFile tf, List<SourceLine> out, int linesLeft, long bytesLeft)
+            throws IOException {
+        if (tf.channel == null) {
+            return null;
+        }
+        long now = nanoClock.getAsLong();
+        long size;
+        try {
+            size = tf.channel.size();
+        } catch (IOException e) {
+            LOG.warn("cannot stat open file {}: {}", tf.path, e.toString());
+            return null;
+        }
+        if (size != tf.lastSize) {
+            tf.lastSize = size;
+            tf.lastGrowthNanos = now;
+        }
+        if (!tf.registered()) {
+            resolve(tf);
+            if (!tf.registered()) {
+                return null;
+            }
+        }
+        if (size < tf.readPos) {
+            restartGeneration(tf, "truncated to " + size + " bytes below offset " + tf.readPos);
+            return null;
+        }
+        boolean finalRead = tf.detached && now - tf.lastGrowthNanos >= opt.rotateWait().toNanos();
+        if (size == tf.readPos) {
+            return null;
+        }
+        if (tf.committed == tf.readPos
+                && !markerMatches(tf.channel, tf.committed, tf.marker, tf.markerLength)) {
+            restartGeneration(tf, "bytes before offset " + tf.committed + " changed (truncated and rewritten)");
+            return null;
+        }
+        long from = tf.readPos;
+        int before = out.size();
+        LineScanner.Limits limits = new LineScanner.Limits(opt.maxLineBytes(), linesLeft, bytesLeft);
+        LineScanner.Result r = lineScanner.scan(tf.channel, tf.fileId, from, size, limits, holePolicy(tf), finalRead,
+                tf.oversize, out);
+        tf.oversize = r.oversize();
+        if (r.consumedTo() == from) {
+            return null;
+        }
+        tf.readPos = r.consumedTo();
+        int markerLength = (int) Math.min(MARKER_BYTES, r.consumedTo() - r.lastLineStart());
+        byte[] m = LineScanner.read(tf.channel, r.consumedTo() - markerLength, markerLength);
+        String marker = Hashes.shortSha256(m, 0, m.length);
+        return new FileRange(tf.fileId, from, r.consumedTo(), out.size() - before, r.nulBytes(), r.nulRuns(), marker,
+                markerLength);
+    }
+
+    private LineScanner.HolePolicy holePolicy(TailedFile tf) {
+        if (opt.oneShot() || opt.holeGrace().isZero()) {
+            return LineScanner.HolePolicy.ALWAYS;
+        }
+        long grace = opt.holeGrace().toNanos();
+        return holeStart -> {
+            long now = nanoClock.getAsLong();
+            if (tf.holeStart != holeStart) {
+                tf.holeStart = holeStart;
+                tf.holeSeenNanos = now;
+                return false;
+            }
+            return now - tf.holeSeenNanos >= grace;
+        };
+    }
+
+    private void restartGeneration(TailedFile tf, String why) {
+        LOG.info("{}: {}; reading it again from byte 0 as a new generation", tf.path, why);
+        registry.markState(tf.fileId, FileRegistry.SUPERSEDED, why);
+        tf.resetToUnregistered();
+        resolve(tf);
+    }
+
+    private void closeFinishedAndIdle() {
+        long now = nanoClock.getAsLong();
+        var it = open.values().iterator();
+        while (it.hasNext()) {
+            TailedFile tf = it.next();
+            long quiet = now - tf.lastGrowthNanos;
+            boolean caughtUp = tf.channel != null && tf.lastSize >= 0 && tf.readPos >= tf.lastSize;
+            if (tf.detached && caughtUp && quiet >= opt.rotateWait().toNanos()) {
+                LOG.info("closing {} (drained after it left the watched paths)", tf.path);
+                if (tf.registered()) {
+                    registry.markState(tf.fileId, FileRegistry.DETACHED, "left the watched paths; drained");
+                }
+                tf.close();
+                it.remove();
+            } else if (!tf.detached && caughtUp && tf.registered() && quiet >= opt.idleClose().toNanos()) {
+                closeToIdle(tf);
+                it.remove();
+            }
+        }
+    }
+
+    private void closeToIdle(TailedFile tf) {
+        tf.close();
+        try {
+            FileStat.of(tf.path).filter(s -> s.key().equals(tf.key)).ifPresent(s -> idle.put(tf.key, s));
+        } catch (IOException e) {
+            LOG.debug("cannot stat {} while closing it: {}", tf.path, e.toString());
+        }
+    }
+
+    /** Keeps the number of open handles under the cap by closing the quietest caught-up file. */
+    private boolean makeRoomForOneMore() {
+        if (open.size() < opt.maxOpenFiles()) {
+            return true;
+        }
+        TailedFile quietest = null;
+        for (TailedFile tf : open.values()) {
+            boolean caughtUp = tf.registered() && tf.lastSize >= 0 && tf.readPos >= tf.lastSize && !tf.detached;
+            if (caughtUp && (quietest == null || tf.lastGrowthNanos < quietest.lastGrowthNanos)) {
+                quietest = tf;
+            }
+        }
+        if (quietest == null) {
+            LOG.debug("open-file cap {} reached; deferring new files", opt.maxOpenFiles());
+            return false;
+        }
+        open.remove(quietest.key);
+        closeToIdle(quietest);
+        return true;
+    }
+
+    private TailedFile byId(long fileId) {
+        for (TailedFile tf : open.values()) {
+            if (tf.fileId == fileId) {
+                return tf;
+            }
+        }
+        return null;
+    }
+
+    /** Hash of the first line (or of the first 4 KiB if the first line is longer); null if not complete yet. */
+    static String firstLineHash(FileChannel ch, long size) throws IOException {
+        int n = (int) Math.min(size, IDENTITY_BYTES);
+        byte[] head = LineScanner.read(ch, 0, n);
+        for (int i = 0; i < head.length; i++) {
+            if (head[i] == '\n') {
+                return Hashes.shortSha256(head, 0, i + 1);
+            }
+        }
+        return head.length >= IDENTITY_BYTES ? Hashes.shortSha256(head, 0, head.length) : null;
+    }
+
+    static boolean markerMatches(FileChannel ch, long offset, String marker, int markerLength) throws IOException {
+        if (markerLength <= 0 || marker == null) {
+            return true;
+        }
+        if (offset < markerLength) {
+            return false;
+        }
+        byte[] m = LineScanner.read(ch, offset - markerLength, markerLength);
+        return m.length == markerLength && Hashes.shortSha256(m, 0, m.length).equals(marker);
+    }
+
+    private void reportUnreadable(Path path, IOException e) {
+        if (reportedUnreadable.add(path)) {
+            if (e instanceof AccessDeniedException) {
+                LOG.warn("cannot read {} (permission denied); will retry", path);
+            } else {
+                LOG.warn("cannot read {}: {}; will retry", path, e.toString());
+            }
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to recover for a read-only handle
+        }
+    }
+
+    /** Number of open file handles (for metrics and the open-file cap test). */
+    public int openFiles() {
+        return (int) open.values().stream().filter(f -> f.channel != null).count();
+    }
+
+    /** Bytes present in open files that are not complete lines yet (partial last lines). */
+    public long pendingBytes() {
+        long total = 0;
+        for (TailedFile tf : open.values()) {
+            if (tf.lastSize > tf.readPos) {
+                total += tf.lastSize - tf.readPos;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        open.values().forEach(TailedFile::close);
+        open.clear();
+        idle.clear();
+        lineScanner.trim();
+    }
+}
