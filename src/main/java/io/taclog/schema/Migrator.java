@@ -28,7 +28,9 @@ public final class Migrator {
     /** All migrations shipped with this build, in order. */
     public static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "seed tables and ingest bookkeeping",
-                    "db/migration/V001__seed_tables_and_ingest_bookkeeping.sql"));
+                    "db/migration/V001__seed_tables_and_ingest_bookkeeping.sql"),
+            new Migration(2, "transcripts: tokens, cost, pairing, workers",
+                    "db/migration/V002__transcripts_tokens_and_cost.sql"));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

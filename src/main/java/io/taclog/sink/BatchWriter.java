@@ -109,6 +109,7 @@ public final class BatchWriter {
         for (FileRange r : batch.source().ranges()) {
             applyLedger(r, deltas.get(r.fileId()), nowText);
         }
+        ctx.runBeforeCommit();
         return new Summary(batch.lines().size(), rows, skipped, rejected, batch.source().bytes());
     }
 

@@ -18,6 +18,7 @@ public final class WriteContext {
     private final Database db;
     private final Instant now;
     private final Map<Object, Object> txCache = new HashMap<>();
+    private final Map<String, SqlAction> beforeCommit = new java.util.LinkedHashMap<>();
     private SourceFile file;
     private SourceLine line;
     private Instant observedAt;
@@ -54,6 +55,24 @@ public final class WriteContext {
 
     public Instant observedAt() {
         return observedAt;
+    }
+
+    /** Work to run once just before the transaction commits (e.g. one activity update per worker), by key. */
+    public void beforeCommit(String key, SqlAction action) {
+        beforeCommit.put(key, action);
+    }
+
+    void runBeforeCommit() throws SQLException {
+        for (SqlAction a : beforeCommit.values()) {
+            a.run();
+        }
+        beforeCommit.clear();
+    }
+
+    /** A deferred database action. */
+    @FunctionalInterface
+    public interface SqlAction {
+        void run() throws SQLException;
     }
 
     /** Cache scoped to this transaction. */

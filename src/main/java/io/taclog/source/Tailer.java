@@ -156,7 +156,10 @@ public final class Tailer implements Closeable {
     /** Walks the watched paths: new files, renames, files gone from every watched path. */
     public void scan() {
         long now = nanoClock.getAsLong();
+        supersedeTruncated();
         Set<FileKey> seen = new HashSet<>();
+        List<FileStat> registered = new ArrayList<>();
+        List<FileStat> unknown = new ArrayList<>();
         for (Path path : scanner.list()) {
             FileStat stat;
             try {
@@ -195,10 +198,19 @@ public final class Tailer implements Closeable {
                 }
                 continue;
             }
-            if (stat.size() == 0 || !makeRoomForOneMore()) {
+            if (stat.size() == 0) {
                 continue;
             }
-            openFile(stat, now);
+            (registry.findCurrent(opt.kind(), stat.key()).isPresent() ? registered : unknown).add(stat);
+        }
+        // Files the registry knows are resolved first: a truncated original must be superseded before a
+        // copy of it (copytruncate to a name that still matches) looks for a generation to adopt. Opening in
+        // walk order let "app.1.jsonl" (sorted before "app.jsonl") register from byte 0 and be read twice.
+        registered.addAll(unknown);
+        for (FileStat stat : registered) {
+            if (makeRoomForOneMore()) {
+                openFile(stat, now);
+            }
         }
         for (TailedFile tf : open.values()) {
             if (!seen.contains(tf.key) && !tf.detached) {
@@ -210,6 +222,27 @@ public final class Tailer implements Closeable {
         idle.keySet().retainAll(seen);
         lastScanNanos = now;
         scanned = true;
+    }
+
+    /**
+     * Ends the generation of every open file that is now shorter than its committed offset, before the
+     * scan resolves new files: the copy of a file truncated since the last batch can then adopt the
+     * committed offset instead of being registered from byte 0 (which read its committed lines twice).
+     */
+    private void supersedeTruncated() {
+        for (TailedFile tf : open.values()) {
+            if (!tf.registered() || tf.channel == null || tf.readPos != tf.committed) {
+                continue;
+            }
+            try {
+                long size = tf.channel.size();
+                if (size < tf.readPos) {
+                    restartGeneration(tf, "truncated to " + size + " bytes below offset " + tf.readPos);
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot stat open file {}: {}", tf.path, e.toString());
+            }
+        }
     }
 
     private void openFile(FileStat stat, long now) {

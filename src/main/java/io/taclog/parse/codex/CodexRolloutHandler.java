@@ -1,0 +1,234 @@
+package io.taclog.parse.codex;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.taclog.ingest.LineClassifier;
+import io.taclog.ingest.LineOutcome;
+import io.taclog.ingest.ParseContext;
+import io.taclog.ingest.RecordHandler;
+import io.taclog.ingest.SkipReasons;
+import io.taclog.model.ApiCallObserved;
+import io.taclog.model.ConversationBlock;
+import io.taclog.model.Fact;
+import io.taclog.model.StreamRef;
+import io.taclog.model.StreamStarted;
+import io.taclog.model.TimeSource;
+import io.taclog.model.Times;
+import io.taclog.model.TokenUsage;
+import io.taclog.parse.Json;
+import io.taclog.parse.Texts;
+import io.taclog.parse.TranscriptPaths;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Codex CLI session rollouts ({@code sessions/YYYY/MM/DD/rollout-*.jsonl}). Per-call tokens are the
+ * difference between successive cumulative {@code total_token_usage} values; a re-emitted unchanged
+ * total is not a new call. The model comes from the latest {@code turn_context}. The UI echoes in
+ * {@code event_msg} (user_message, agent_message, agent_reasoning) are skipped: the response items carry
+ * the same text.
+ */
+public final class CodexRolloutHandler implements RecordHandler {
+
+    public static final String FORMAT = "codex-rollout";
+    private static final String SESSION = "cx.session";
+    private static final String MODEL = "cx.model";
+    private static final String TOTAL = "cx.total";
+
+    private final TranscriptPaths paths;
+
+    public CodexRolloutHandler(TranscriptPaths paths) {
+        this.paths = paths;
+    }
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public boolean accepts(JsonNode r, ParseContext ctx) {
+        return r.path("payload").isObject() && r.path("type").isTextual() && r.path("timestamp").isTextual();
+    }
+
+    @Override
+    public LineOutcome handle(JsonNode r, ParseContext ctx) {
+        Instant recorded = Times.parseOrNull(r.get("timestamp").asText());
+        Instant at = recorded != null ? recorded : ctx.observedAt();
+        String timeSource = recorded != null ? TimeSource.RECORDED : TimeSource.OBSERVED;
+        String type = r.get("type").asText();
+        JsonNode p = r.get("payload");
+        String ptype = Json.text(p, "type");
+        String sid = ctx.state().path(SESSION).asText(null);
+        List<Fact> out = new ArrayList<>();
+        switch (type) {
+            case "session_meta" -> {
+                if (sid != null) {
+                    // forked and subagent rollouts repeat their parent's meta after their own
+                    return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "session_meta (parent copy)"));
+                }
+                sid = Json.text(p, "id");
+                if (sid == null) {
+                    return LineOutcome.reject("codex session_meta without an id");
+                }
+                ctx.state().put(SESSION, sid);
+                out.add(new StreamStarted(ref(sid, ctx), at, timeSource, null, Json.text(p, "cwd"),
+                        Json.text(p, "cli_version")));
+            }
+            case "turn_context" -> {
+                String model = Json.text(p, "model");
+                if (model == null) {
+                    model = p.path("collaboration_mode").path("settings").path("model").asText(null);
+                }
+                if (model != null) {
+                    ctx.state().put(MODEL, model);
+                }
+                return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, type));
+            }
+            case "event_msg" -> {
+                if (!"token_count".equals(ptype)) {
+                    return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "event_msg/" + ptype));
+                }
+                return tokenCount(p, sid, at, timeSource, ctx);
+            }
+            case "response_item" -> responseItem(p, ptype, ref(sid, ctx), at, timeSource, out);
+            case "compacted" -> {
+                return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, type));
+            }
+            default -> {
+                return LineOutcome.skip(SkipReasons.unknownType(FORMAT, type));
+            }
+        }
+        return out.isEmpty() ? LineOutcome.skip(SkipReasons.ignoredType(FORMAT, type + "/" + ptype))
+                : LineOutcome.rows(out);
+    }
+
+    private StreamRef ref(String sid, ParseContext ctx) {
+        return new StreamRef(sid, "codex", ctx.path(), paths.workerHint(ctx.path(), sid), paths.taskHint(ctx.path()));
+    }
+
+    private LineOutcome tokenCount(JsonNode p, String sid, Instant at, String timeSource, ParseContext ctx) {
+        JsonNode info = p.get("info");
+        if (info == null || !info.isObject()) {
+            return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count without usage"));
+        }
+        TokenUsage total = CodexUsage.of(info.get("total_token_usage"));
+        JsonNode prevRaw = ctx.state().get(TOTAL);
+        TokenUsage prev = prevRaw == null ? null : CodexUsage.fromRaw(prevRaw);
+        if (prev != null && prev.equals(total)) {
+            return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count unchanged total"));
+        }
+        TokenUsage call;
+        if (prev != null && total.dominates(prev)) {
+            call = total.minus(prev);
+        } else if (prev == null) {
+            call = total;
+        } else {
+            call = CodexUsage.of(info.get("last_token_usage")); // totals restarted (a resumed process)
+        }
+        ArrayNode raw = LineClassifier.JSON.createArrayNode();
+        for (long v : CodexUsage.raw(total)) {
+            raw.add(v);
+        }
+        ctx.state().set(TOTAL, raw);
+        if (call.isZero()) {
+            return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count without new tokens"));
+        }
+        String model = ctx.state().path(MODEL).asText("unknown");
+        String key = "codex:" + (sid != null ? sid : ctx.path()) + ":" + raw;
+        return LineOutcome.rows(new ApiCallObserved(ref(sid, ctx), key, null, null, at, timeSource, model, "openai",
+                call, true, null, null, false, FORMAT));
+    }
+
+    private static void responseItem(JsonNode p, String ptype, StreamRef ref, Instant at, String timeSource,
+                                     List<Fact> out) {
+        String stamp = Times.format(at);
+        switch (ptype == null ? "" : ptype) {
+            case "message" -> {
+                String role = Json.text(p, "role");
+                String text = joinText(p.get("content"));
+                String r = "developer".equals(role) || "system".equals(role) ? "system" : role;
+                out.add(block(ref, "cxm:" + r + ":" + Texts.hash(text) + "@" + stamp, at, timeSource, r, "text", text,
+                        null, null, null, null, null));
+            }
+            case "reasoning" -> {
+                String text = joinText(p.get("summary"));
+                out.add(block(ref, "cxr:" + Texts.hash(text) + "@" + stamp, at, timeSource, "assistant", "thinking",
+                        text, null, null, null, null, null));
+            }
+            case "function_call", "custom_tool_call" -> {
+                String id = Json.text(p, "call_id");
+                String input = "function_call".equals(ptype) ? Json.text(p, "arguments") : Json.text(p, "input");
+                String name = Json.text(p, "name");
+                out.add(block(ref, "tu:" + id, at, timeSource, "assistant", "tool_use", Texts.preview(input), name,
+                        asJson(input), null, null, id));
+            }
+            case "function_call_output", "custom_tool_call_output" -> {
+                String id = Json.text(p, "call_id");
+                JsonNode o = p.get("output");
+                String output = o == null ? "" : o.isTextual() ? o.asText() : joinText(o);
+                out.add(block(ref, "tr:" + id, at, timeSource, "user", "tool_result", Texts.preview(output), null,
+                        null, output, success(output), id));
+            }
+            default -> {
+                // web_search_call, local_shell_call and newer items: not conversation text
+            }
+        }
+    }
+
+    private static ConversationBlock block(StreamRef ref, String key, Instant at, String ts, String role,
+                                           String contentType, String content, String toolName, String toolInput,
+                                           String toolOutput, Boolean success, String toolUseId) {
+        return new ConversationBlock(ref, key, at, ts, role, contentType, content == null ? "" : content, toolName,
+                toolInput, toolOutput, success, toolUseId, false, null, null, null);
+    }
+
+    /** Text of content parts ({type:input_text|output_text|summary_text, text}), or the JSON itself. */
+    static String joinText(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (content.isObject()) {
+            return content.has("text") ? content.get("text").asText() : content.toString();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode part : content) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append(part.has("text") ? part.get("text").asText() : part.toString());
+        }
+        return sb.toString();
+    }
+
+    /** Tool arguments are a JSON string in Codex logs; store them as JSON when they parse. */
+    static String asJson(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return LineClassifier.JSON.readTree(s).toString();
+        } catch (IOException e) {
+            return LineClassifier.JSON.getNodeFactory().textNode(s).toString();
+        }
+    }
+
+    /** Codex has no is_error; an exit code in structured output is the only evidence. */
+    static Boolean success(String output) {
+        if (output == null || !output.startsWith("{")) {
+            return null;
+        }
+        try {
+            JsonNode n = LineClassifier.JSON.readTree(output);
+            JsonNode code = n.path("metadata").path("exit_code");
+            return code.isNumber() ? code.asInt() == 0 : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.taclog.sink.transcript;
+
+import io.taclog.model.ConversationBlock;
+import io.taclog.model.TimeSource;
+import io.taclog.model.Times;
+import io.taclog.sink.FactWriter;
+import io.taclog.sink.WriteContext;
+import io.taclog.sink.workers.WorkerLinker;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Stores conversation blocks once per (worker, natural key), in arrival order, and pairs tool results
+ * with their calls by tool_use id whichever arrives first. A copy of a block from a file that carries
+ * timestamps replaces an observed time with the recorded one.
+ */
+public final class ConversationWriter implements FactWriter<ConversationBlock> {
+
+    private final WorkerLinker linker;
+
+    public ConversationWriter(WorkerLinker linker) {
+        this.linker = linker;
+    }
+
+    @Override
+    public Class<ConversationBlock> type() {
+        return ConversationBlock.class;
+    }
+
+    @Override
+    public void write(ConversationBlock b, WriteContext ctx) throws SQLException {
+        String worker = linker.workerFor(b.stream(), b.at(), b.timeSource(), ctx);
+        PreparedStatement find = ctx.statement(
+                "SELECT conversation_id, time_source FROM conversations WHERE worker_id = ? AND dedup_key = ?");
+        find.setString(1, worker);
+        find.setString(2, b.dedupKey());
+        try (ResultSet rs = find.executeQuery()) {
+            if (rs.next()) {
+                if (TimeSource.RECORDED.equals(b.timeSource()) && !TimeSource.RECORDED.equals(rs.getString(2))) {
+                    fillRecordedTime(rs.getLong(1), b, ctx);
+                }
+                return;
+            }
+        }
+        String toolName = b.toolName();
+        Double latency = null;
+        if ("tool_result".equals(b.contentType()) && b.toolUseId() != null) {
+            PreparedStatement call = ctx.statement("SELECT tool_name, timestamp, time_source FROM conversations "
+                    + "WHERE tool_use_id = ? AND content_type = 'tool_use' LIMIT 1");
+            call.setString(1, b.toolUseId());
+            try (ResultSet rs = call.executeQuery()) {
+                if (rs.next()) {
+                    toolName = toolName != null ? toolName : rs.getString(1);
+                    latency = latency(rs.getString(2), rs.getString(3), b.at(), b.timeSource());
+                }
+            }
+        }
+        int index = nextIndex(worker, ctx);
+        PreparedStatement ins = ctx.statement("INSERT INTO conversations(worker_id, message_index, timestamp, role, "
+                + "content, content_type, tool_name, tool_input, tool_output, tool_success, dedup_key, tool_use_id, "
+                + "tool_latency_ms, is_sidechain, parent_tool_use_id, message_id, model, time_source, agent_session_id, "
+                + "source_file_id, source_offset) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        ins.setString(1, worker);
+        ins.setInt(2, index);
+        ins.setString(3, Times.format(b.at()));
+        ins.setString(4, b.role());
+        ins.setString(5, b.content() == null ? "" : b.content());
+        ins.setString(6, b.contentType());
+        ins.setString(7, toolName);
+        ins.setString(8, b.toolInput());
+        ins.setString(9, b.toolOutput());
+        if (b.toolSuccess() == null) {
+            ins.setNull(10, Types.BOOLEAN);
+        } else {
+            ins.setBoolean(10, b.toolSuccess());
+        }
+        ins.setString(11, b.dedupKey());
+        ins.setString(12, b.toolUseId());
+        if (latency == null) {
+            ins.setNull(13, Types.REAL);
+        } else {
+            ins.setDouble(13, latency);
+        }
+        ins.setBoolean(14, b.sidechain());
+        ins.setString(15, b.parentToolUseId());
+        ins.setString(16, b.messageId());
+        ins.setString(17, b.model());
+        ins.setString(18, b.timeSource());
+        ins.setString(19, b.stream().agentSessionId());
+        setSource(ins, 20, ctx);
+        ins.executeUpdate();
+        ctx.txCache().put(WorkerLinker.NEXT_INDEX + worker, index + 1);
+        if ("tool_use".equals(b.contentType()) && b.toolUseId() != null) {
+            pairEarlierResults(b, ctx);
+        }
+    }
+
+    private static void setSource(PreparedStatement ps, int at, WriteContext ctx) throws SQLException {
+        if (ctx.line() == null) {
+            ps.setNull(at, Types.INTEGER);
+            ps.setNull(at + 1, Types.INTEGER);
+        } else {
+            ps.setLong(at, ctx.line().fileId());
+            ps.setLong(at + 1, ctx.line().offset());
+        }
+    }
+
+    /** Results that arrived before their call (another file, another batch) get its name and latency. */
+    private static void pairEarlierResults(ConversationBlock call, WriteContext ctx) throws SQLException {
+        PreparedStatement ps = ctx.statement("SELECT conversation_id, timestamp, time_source FROM conversations "
+                + "WHERE tool_use_id = ? AND content_type = 'tool_result'");
+        ps.setString(1, call.toolUseId());
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Double latency = latency(Times.format(call.at()), call.timeSource(),
+                        Times.parseOrNull(rs.getString(2)), rs.getString(3));
+                PreparedStatement up = ctx.statement("UPDATE conversations SET tool_name = COALESCE(tool_name, ?), "
+                        + "tool_latency_ms = COALESCE(?, tool_latency_ms) WHERE conversation_id = ?");
+                up.setString(1, call.toolName());
+                if (latency == null) {
+                    up.setNull(2, Types.REAL);
+                } else {
+                    up.setDouble(2, latency);
+                }
+                up.setLong(3, rs.getLong(1));
+                up.executeUpdate();
+            }
+        }
+    }
+
+    private static void fillRecordedTime(long conversationId, ConversationBlock b, WriteContext ctx)
+            throws SQLException {
+        PreparedStatement ps = ctx.statement(
+                "UPDATE conversations SET timestamp = ?, time_source = ? WHERE conversation_id = ?");
+        ps.setString(1, Times.format(b.at()));
+        ps.setString(2, TimeSource.RECORDED);
+        ps.setLong(3, conversationId);
+        ps.executeUpdate();
+        if (b.toolUseId() != null) {
+            // both sides of the pair may now have recorded times: recompute the latency
+            PreparedStatement lat = ctx.statement("UPDATE conversations SET tool_latency_ms = (julianday(timestamp) - "
+                    + "julianday((SELECT u.timestamp FROM conversations u WHERE u.tool_use_id = conversations.tool_use_id "
+                    + "AND u.content_type = 'tool_use' AND u.time_source = 'recorded' LIMIT 1))) * 86400000.0 "
+                    + "WHERE tool_use_id = ? AND content_type = 'tool_result' AND time_source = 'recorded'");
+            lat.setString(1, b.toolUseId());
+            lat.executeUpdate();
+        }
+    }
+
+    private static Double latency(String callAt, String callSource, Instant resultAt, String resultSource) {
+        if (!TimeSource.RECORDED.equals(callSource) || !TimeSource.RECORDED.equals(resultSource)) {
+            return null;
+        }
+        Instant call = Times.parseOrNull(callAt);
+        if (call == null || resultAt == null) {
+            return null;
+        }
+        return (double) Duration.between(call, resultAt).toMillis();
+    }
+
+    private static int nextIndex(String worker, WriteContext ctx) throws SQLException {
+        Object cached = ctx.txCache().get(WorkerLinker.NEXT_INDEX + worker);
+        if (cached != null) {
+            return (Integer) cached;
+        }
+        PreparedStatement ps = ctx.statement(
+                "SELECT COALESCE(MAX(message_index) + 1, 0) FROM conversations WHERE worker_id = ?");
+        ps.setString(1, worker);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

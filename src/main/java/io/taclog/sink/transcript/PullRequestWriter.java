@@ -1,0 +1,60 @@
+package io.taclog.sink.transcript;
+
+import io.taclog.model.PullRequestObserved;
+import io.taclog.model.Times;
+import io.taclog.sink.FactWriter;
+import io.taclog.sink.WriteContext;
+import io.taclog.sink.workers.WorkerLinker;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * A pull request seen in a worker's transcript: the task gets its PR number and URL (derived, with the
+ * evidence kept in a system event), since the coordinator never logs completions.
+ */
+public final class PullRequestWriter implements FactWriter<PullRequestObserved> {
+
+    private final WorkerLinker linker;
+
+    public PullRequestWriter(WorkerLinker linker) {
+        this.linker = linker;
+    }
+
+    @Override
+    public Class<PullRequestObserved> type() {
+        return PullRequestObserved.class;
+    }
+
+    @Override
+    public void write(PullRequestObserved p, WriteContext ctx) throws SQLException {
+        String worker = linker.workerFor(p.stream(), p.at(), p.timeSource(), ctx);
+        PreparedStatement seen = ctx.statement("SELECT 1 FROM system_events WHERE event_type = 'pr_created' "
+                + "AND worker_id = ? AND json_extract(details, '$.pr_number') = ? LIMIT 1");
+        seen.setString(1, worker);
+        seen.setInt(2, p.prNumber());
+        try (java.sql.ResultSet rs = seen.executeQuery()) {
+            if (rs.next()) {
+                return; // the same PR seen again (the other copy of the transcript, a later `gh pr view`)
+            }
+        }
+        PreparedStatement task = ctx.statement("UPDATE tasks SET pr_number = COALESCE(pr_number, ?), "
+                + "pr_url = COALESCE(pr_url, ?) WHERE task_id = (SELECT task_id FROM worker_sessions WHERE worker_id = ?)");
+        task.setInt(1, p.prNumber());
+        task.setString(2, p.prUrl());
+        task.setString(3, worker);
+        task.executeUpdate();
+        PreparedStatement ev = ctx.statement("INSERT INTO system_events(session_id, timestamp, event_type, severity, "
+                + "component, message, details, worker_id, task_id, time_source) SELECT session_id, ?, 'pr_created', "
+                + "'info', 'derived', ?, json_object('derived', json('true'), 'pr_number', ?, 'pr_url', ?, "
+                + "'evidence', ?, 'file', ?), worker_id, task_id, ? FROM worker_sessions WHERE worker_id = ?");
+        ev.setString(1, Times.format(p.at()));
+        ev.setString(2, "worker " + worker + " created pull request #" + p.prNumber());
+        ev.setInt(3, p.prNumber());
+        ev.setString(4, p.prUrl());
+        ev.setString(5, p.evidence());
+        ev.setString(6, p.stream().sourcePath());
+        ev.setString(7, p.timeSource());
+        ev.setString(8, worker);
+        ev.executeUpdate();
+    }
+}

@@ -1,0 +1,175 @@
+package io.taclog.validate;
+
+import io.taclog.ingest.LineOutcome;
+import io.taclog.ingest.ParsedLine;
+import io.taclog.model.ApiCallObserved;
+import io.taclog.model.ConversationBlock;
+import io.taclog.model.Fact;
+import io.taclog.model.StreamRef;
+import io.taclog.model.TokenUsage;
+import io.taclog.source.SourceFile;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Per worker: message count, API call count and token sums recomputed from the raw transcripts (with
+ * the same dedupe rules: one block per natural key, one call per response keeping the largest usage)
+ * must equal what the database holds.
+ */
+public final class WorkerTotalsCheck implements ContentCheck {
+
+    private final Map<String, Set<String>> blocksByStream = new HashMap<>();
+    private final Map<String, ApiCallObserved> calls = new HashMap<>();
+    private final Map<String, String> callStream = new HashMap<>();
+
+    private static final class Totals {
+        long messages;
+        long calls;
+        long input;
+        long output;
+        long cacheRead;
+        long cacheWrite;
+
+        @Override
+        public String toString() {
+            return messages + " messages, " + calls + " calls, tokens in/out/cache-read/cache-write " + input + "/"
+                    + output + "/" + cacheRead + "/" + cacheWrite;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Totals t && t.messages == messages && t.calls == calls && t.input == input
+                    && t.output == output && t.cacheRead == cacheRead && t.cacheWrite == cacheWrite;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(messages * 31 + calls);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "worker totals";
+    }
+
+    @Override
+    public void accept(SourceFile file, ParsedLine line) {
+        LineOutcome o = line.outcome();
+        if (o instanceof LineOutcome.Recovered r) {
+            o = r.inner();
+        }
+        if (!(o instanceof LineOutcome.Rows rows)) {
+            return;
+        }
+        for (Fact f : rows.facts()) {
+            if (f instanceof ConversationBlock b) {
+                blocksByStream.computeIfAbsent(streamKey(b.stream()), k -> new HashSet<>()).add(b.dedupKey());
+            } else if (f instanceof ApiCallObserved c) {
+                ApiCallObserved prev = calls.get(c.dedupKey());
+                if (prev == null) {
+                    calls.put(c.dedupKey(), c);
+                    callStream.put(c.dedupKey(), streamKey(c.stream()));
+                } else if (c.usage().total() > prev.usage().total()) {
+                    calls.put(c.dedupKey(), c);
+                }
+            }
+        }
+    }
+
+    private static String streamKey(StreamRef s) {
+        return s.agentSessionId() != null ? s.agentSessionId() : "file:" + s.sourcePath();
+    }
+
+    @Override
+    public List<String> compare(Connection db) throws SQLException {
+        Map<String, String> workerOf = new HashMap<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT agent_session_id, worker_id FROM agent_sessions");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                workerOf.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        Map<String, Totals> expected = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        Map<String, Set<String>> keysByWorker = new HashMap<>();
+        for (var e : blocksByStream.entrySet()) {
+            String w = workerOf.get(e.getKey());
+            if (w == null) {
+                problems.add("stream " + e.getKey() + " has conversation rows in the raw files but no worker");
+                continue;
+            }
+            keysByWorker.computeIfAbsent(w, k -> new HashSet<>()).addAll(e.getValue());
+        }
+        keysByWorker.forEach((w, keys) -> expected.computeIfAbsent(w, k -> new Totals()).messages = keys.size());
+        Map<String, String> storedWorkerOfCall = storedCallWorkers(db);
+        for (var e : calls.entrySet()) {
+            String w = storedWorkerOfCall.getOrDefault(e.getKey(), workerOf.get(callStream.get(e.getKey())));
+            if (w == null) {
+                problems.add("API call " + e.getKey() + " is in the raw files but not in the database");
+                continue;
+            }
+            Totals t = expected.computeIfAbsent(w, k -> new Totals());
+            TokenUsage u = e.getValue().usage();
+            t.calls++;
+            t.input += u.input();
+            t.output += u.output();
+            t.cacheRead += u.cacheRead();
+            t.cacheWrite += u.cacheWrite();
+        }
+        Map<String, Totals> stored = storedTotals(db);
+        for (var e : expected.entrySet()) {
+            Totals s = stored.getOrDefault(e.getKey(), new Totals());
+            if (!s.equals(e.getValue())) {
+                problems.add("worker " + e.getKey() + ": raw files say " + e.getValue() + "; database holds " + s);
+            }
+        }
+        return problems;
+    }
+
+    private static Map<String, String> storedCallWorkers(Connection db) throws SQLException {
+        Map<String, String> m = new HashMap<>();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT dedup_key, worker_id FROM api_calls WHERE dedup_key IS NOT NULL AND source <> 'coordinator-api-log'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                m.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return m;
+    }
+
+    private static Map<String, Totals> storedTotals(Connection db) throws SQLException {
+        Map<String, Totals> m = new HashMap<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, COUNT(*) FROM conversations "
+                + "WHERE dedup_key IS NOT NULL GROUP BY worker_id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                m.computeIfAbsent(rs.getString(1), k -> new Totals()).messages = rs.getLong(2);
+            }
+        }
+        try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, COUNT(*), SUM(tokens_input), "
+                + "SUM(tokens_output), SUM(tokens_cached_read), SUM(tokens_cached_write) FROM api_calls "
+                + "WHERE source <> 'coordinator-api-log' GROUP BY worker_id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Totals t = m.computeIfAbsent(rs.getString(1), k -> new Totals());
+                t.calls = rs.getLong(2);
+                t.input = rs.getLong(3);
+                t.output = rs.getLong(4);
+                t.cacheRead = rs.getLong(5);
+                t.cacheWrite = rs.getLong(6);
+            }
+        }
+        return m;
+    }
+}
