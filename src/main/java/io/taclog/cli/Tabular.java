@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class Tabular {
 
-    static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    public static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final List<String> columns;
     private final List<List<Object>> rows = new ArrayList<>();
@@ -61,7 +61,7 @@ public final class Tabular {
         out.flush();
     }
 
-    static void printJson(PrintWriter out, Object value) {
+    public static void printJson(PrintWriter out, Object value) {
         try {
             out.println(JSON.writeValueAsString(value));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -70,17 +70,10 @@ public final class Tabular {
     }
 
     private void printCsv(PrintWriter out) {
-        out.println(String.join(",", columns.stream().map(Tabular::csv).toList()));
+        out.println(String.join(",", columns.stream().map(Csv::field).toList()));
         for (List<Object> r : rows) {
-            out.println(String.join(",", r.stream().map(v -> csv(v == null ? "" : String.valueOf(v))).toList()));
+            out.println(String.join(",", r.stream().map(v -> Csv.field(v == null ? "" : String.valueOf(v))).toList()));
         }
-    }
-
-    private static String csv(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
     }
 
     private void printTable(PrintWriter out) {
@@ -134,7 +127,12 @@ public final class Tabular {
             return "-";
         }
         if (v instanceof Double d) {
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format("%,.0f", d) : String.format("%,.4f", d);
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                return String.format("%,.0f", d);
+            }
+            String s = String.format("%,.4f", d);
+            s = s.replaceAll("0+$", "");
+            return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
         }
         if (v instanceof Long || v instanceof Integer) {
             return String.format("%,d", ((Number) v).longValue());

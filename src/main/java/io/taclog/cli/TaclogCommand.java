@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "taclog", mixinStandardHelpOptions = true, version = "taclog 0.1.0",
         description = "Audit-logging sidecar for coding-agent coordinators: tails their logs into SQLite.",
         subcommands = {RunCommand.class, BackfillCommand.class, ValidateCommand.class, FilesCommand.class,
-            MigrateCommand.class})
+            MigrateCommand.class, io.taclog.cli.query.QueryCommand.class, ExportCommand.class, PricesCommand.class})
 public final class TaclogCommand implements Runnable {
 
     @picocli.CommandLine.Spec

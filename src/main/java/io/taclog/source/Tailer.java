@@ -421,7 +421,11 @@ public final class Tailer implements Closeable {
     private void closeToIdle(TailedFile tf) {
         tf.close();
         try {
-            FileStat.of(tf.path).filter(s -> s.key().equals(tf.key)).ifPresent(s -> idle.put(tf.key, s));
+            // Remember the size that was read, not the size now: bytes appended since the last read (the
+            // cap can close a file whose lastSize is stale, and an idle close can race an append) must make
+            // the next scan reopen the file. Recording the current size stranded them until the next growth.
+            FileStat.of(tf.path).filter(s -> s.key().equals(tf.key)).ifPresent(s ->
+                    idle.put(tf.key, new FileStat(s.path(), s.key(), tf.readPos, s.modifiedMillis())));
         } catch (IOException e) {
             LOG.debug("cannot stat {} while closing it: {}", tf.path, e.toString());
         }

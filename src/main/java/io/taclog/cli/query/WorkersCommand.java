@@ -1,0 +1,53 @@
+package io.taclog.cli.query;
+
+import io.taclog.cli.CliException;
+import io.taclog.cli.Main;
+import io.taclog.query.WorkersQuery;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code taclog query workers --active | --failed}. */
+@Command(name = "workers", mixinStandardHelpOptions = true,
+        description = "Running workers (with minutes of transcript silence) or failed workers.")
+public final class WorkersCommand implements Callable<Integer> {
+
+    @Mixin
+    QueryOptions options;
+
+    @Option(names = "--active", description = "Workers still spawned or running.")
+    boolean active;
+
+    @Option(names = "--failed", description = "Workers that failed.")
+    boolean failed;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (active == failed) {
+            throw new CliException(Main.USAGE, "say --active or --failed");
+        }
+        List<Map<String, Object>> rows;
+        try (Connection c = options.open()) {
+            WorkersQuery q = new WorkersQuery(c);
+            rows = active ? q.active(Instant.now()) : q.failed();
+        }
+        List<String> cols = active
+                ? List.of("worker_id", "task_id", "status", "spawned_at", "last_activity_at", "silent_minutes", "pid",
+                    "calls", "cost_usd", "basis")
+                : List.of("worker_id", "task_id", "failed_at", "exit_code", "failure_reason", "calls", "cost_usd",
+                    "basis");
+        MapRows.print(spec.commandLine().getOut(), options.format(), rows, cols,
+                active ? "No active workers." : "No failed workers.");
+        return Main.OK;
+    }
+}
