@@ -69,15 +69,11 @@ public final class CostQuery {
                 }
             }
         }
-        Map<String, WorkerInfo> workers = new HashMap<>();
-        for (Cell c : cells) {
-            if (!workers.containsKey(c.worker())) {
-                workers.put(c.worker(), workerInfo(c.worker()));
-            }
-        }
+        Map<String, WorkerInfo> workers = workerInfo(cells);
         Map<String, Acc> groups = new TreeMap<>();
         for (Cell c : cells) {
-            WorkerInfo w = workers.get(c.worker());
+            WorkerInfo w = workers.getOrDefault(c.worker(), new WorkerInfo("(no task)", "(no session)", null,
+                    Map.of(), Map.of(), Map.of()));
             String key = switch (by) {
                 case NONE -> "total";
                 case DAY, WEEK, MONTH -> timeKey(c.hour(), by);
@@ -138,68 +134,91 @@ public final class CostQuery {
         return parts;
     }
 
-    private WorkerInfo workerInfo(String worker) throws SQLException {
-        String task = null;
-        String session = null;
-        Double reported = null;
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT task_id, session_id, reported_cost_usd FROM worker_sessions WHERE worker_id = ?")) {
-            ps.setString(1, worker);
+    /**
+     * The workers with calls in the window, read with three set queries (not one query per worker); the
+     * worker ids go in as one JSON array parameter.
+     */
+    private Map<String, WorkerInfo> workerInfo(List<Cell> cells) throws SQLException {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        cells.forEach(c -> ids.add(c.worker()));
+        String idsJson = io.taclog.ingest.LineClassifier.JSON.valueToTree(ids).toString();
+        String inWindow = "SELECT value FROM json_each(?)";
+        Map<String, String[]> rows = new HashMap<>();
+        Map<String, Double> reported = new HashMap<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT w.worker_id, w.task_id, w.session_id, "
+                + "w.reported_cost_usd FROM worker_sessions w WHERE w.worker_id IN (" + inWindow + ")")) {
+            ps.setString(1, idsJson);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    task = rs.getString(1);
-                    session = rs.getString(2);
-                    double r = rs.getDouble(3);
-                    reported = rs.wasNull() ? null : r;
-                }
-            }
-        }
-        Map<String, Double> estByModel = new HashMap<>();
-        Map<String, Long> callsByModel = new HashMap<>();
-        Map<String, Double> allocated = new HashMap<>();
-        if (reported != null) {
-            try (PreparedStatement ps = db.prepareStatement("SELECT model, COALESCE(SUM(estimated_cost_usd), 0), "
-                    + "COUNT(*) FROM api_calls WHERE worker_id = ? GROUP BY model")) {
-                ps.setString(1, worker);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        estByModel.put(rs.getString(1), rs.getDouble(2));
-                        callsByModel.put(rs.getString(1), rs.getLong(3));
+                while (rs.next()) {
+                    rows.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+                    double r = rs.getDouble(4);
+                    if (!rs.wasNull()) {
+                        reported.put(rs.getString(1), r);
                     }
                 }
             }
-            allocate(worker, reported, estByModel, allocated);
         }
-        return new WorkerInfo(task == null ? "(no task)" : task, session == null ? "(no session)" : session, reported,
-                estByModel, callsByModel, allocated);
+        Map<String, Map<String, Double>> estByModel = new HashMap<>();
+        Map<String, Map<String, Long>> callsByModel = new HashMap<>();
+        Map<String, Map<String, Double>> itemised = new HashMap<>();
+        if (!reported.isEmpty()) {
+            // all-time figures of the reporting workers: proration spreads a worker's whole reported cost
+            try (PreparedStatement ps = db.prepareStatement("SELECT a.worker_id, a.model, "
+                    + "COALESCE(SUM(a.estimated_cost_usd), 0), COUNT(*) FROM api_calls a WHERE a.worker_id IN ("
+                    + inWindow + ") GROUP BY a.worker_id, a.model")) {
+                ps.setString(1, io.taclog.ingest.LineClassifier.JSON.valueToTree(reported.keySet()).toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        estByModel.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2),
+                                rs.getDouble(3));
+                        callsByModel.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2),
+                                rs.getLong(4));
+                    }
+                }
+            }
+            try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, model, reported_cost_usd FROM "
+                    + "worker_model_usage WHERE worker_id IN (" + inWindow + ")")) {
+                ps.setString(1, io.taclog.ingest.LineClassifier.JSON.valueToTree(reported.keySet()).toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        itemised.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2),
+                                rs.getDouble(3));
+                    }
+                }
+            }
+        }
+        Map<String, WorkerInfo> out = new HashMap<>();
+        for (var e : rows.entrySet()) {
+            String w = e.getKey();
+            Double r = reported.get(w);
+            Map<String, Double> est = estByModel.getOrDefault(w, Map.of());
+            Map<String, Double> allocated = r == null ? Map.of()
+                    : allocate(r, est, itemised.getOrDefault(w, Map.of()));
+            out.put(w, new WorkerInfo(e.getValue()[0] == null ? "(no task)" : e.getValue()[0],
+                    e.getValue()[1] == null ? "(no session)" : e.getValue()[1], r, est,
+                    callsByModel.getOrDefault(w, Map.of()), allocated));
+        }
+        return out;
     }
 
     /**
      * The reported total split by model as the result line itemises it (models with and without call
      * rows); whatever the itemisation does not cover (rounding, or no itemisation at all) stays with the
-     * models that have call rows, in proportion to their estimates.
+     * models that have call rows, in proportion to their estimates. Empty without an itemisation.
      */
-    private void allocate(String worker, double reported, Map<String, Double> estByModel,
-                          Map<String, Double> allocated) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT model, reported_cost_usd FROM worker_model_usage WHERE worker_id = ?")) {
-            ps.setString(1, worker);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    allocated.put(rs.getString(1), rs.getDouble(2));
-                }
-            }
+    private static Map<String, Double> allocate(double reported, Map<String, Double> estByModel,
+                                                Map<String, Double> itemised) {
+        if (itemised.isEmpty() || estByModel.isEmpty()) {
+            return Map.of();
         }
-        if (allocated.isEmpty() || estByModel.isEmpty()) {
-            allocated.clear();
-            return;
-        }
-        double rest = reported - allocated.values().stream().mapToDouble(Double::doubleValue).sum();
+        Map<String, Double> allocated = new HashMap<>(itemised);
+        double rest = reported - itemised.values().stream().mapToDouble(Double::doubleValue).sum();
         double estTotal = estByModel.values().stream().mapToDouble(Double::doubleValue).sum();
         for (var e : estByModel.entrySet()) {
             double spread = estTotal > 0 ? rest * e.getValue() / estTotal : rest / estByModel.size();
             allocated.merge(e.getKey(), spread, Double::sum);
         }
+        return allocated;
     }
 
     private static Acc acc(Map<String, Acc> groups, String key, String model) {

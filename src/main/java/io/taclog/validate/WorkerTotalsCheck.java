@@ -24,12 +24,18 @@ import java.util.TreeMap;
  * Per worker: message count, API call count and token sums recomputed from the raw transcripts (with
  * the same dedupe rules: one block per natural key, one call per response keeping the largest usage)
  * must equal what the database holds.
+ *
+ * <p>Only rows first stored from a file generation the validator could read again are compared: a
+ * generation that was truncated (TAC-8 truncates a task's log at every respawn) or changed since its
+ * commit cannot be re-parsed, so its rows are neither expected nor counted.
  */
 public final class WorkerTotalsCheck implements ContentCheck {
 
     private final Map<String, Set<String>> blocksByStream = new HashMap<>();
     private final Map<String, ApiCallObserved> calls = new HashMap<>();
     private final Map<String, String> callStream = new HashMap<>();
+    /** File generations whose committed lines were re-parsed (the others cannot be checked). */
+    private final Set<Long> verifiedFiles = new HashSet<>();
 
     private static final class Totals {
         long messages;
@@ -64,6 +70,7 @@ public final class WorkerTotalsCheck implements ContentCheck {
 
     @Override
     public void accept(SourceFile file, ParsedLine line) {
+        verifiedFiles.add(file.fileId());
         LineOutcome o = line.outcome();
         if (o instanceof LineOutcome.Recovered r) {
             o = r.inner();
@@ -101,6 +108,10 @@ public final class WorkerTotalsCheck implements ContentCheck {
         }
         Map<String, Totals> expected = new TreeMap<>();
         List<String> problems = new ArrayList<>();
+        // Rows first read from a generation that cannot be re-read (truncated, changed) are left out on
+        // both sides; without this every TAC-8 respawn made validate report a false mismatch.
+        Set<String> unverifiable = new HashSet<>();
+        Map<String, Totals> stored = storedTotals(db, unverifiable);
         Map<String, Set<String>> keysByWorker = new HashMap<>();
         for (var e : blocksByStream.entrySet()) {
             String w = workerOf.get(e.getKey());
@@ -108,11 +119,18 @@ public final class WorkerTotalsCheck implements ContentCheck {
                 problems.add("stream " + e.getKey() + " has conversation rows in the raw files but no worker");
                 continue;
             }
-            keysByWorker.computeIfAbsent(w, k -> new HashSet<>()).addAll(e.getValue());
+            for (String key : e.getValue()) {
+                if (!unverifiable.contains("c:" + w + "\0" + key)) {
+                    keysByWorker.computeIfAbsent(w, k -> new HashSet<>()).add(key);
+                }
+            }
         }
         keysByWorker.forEach((w, keys) -> expected.computeIfAbsent(w, k -> new Totals()).messages = keys.size());
         Map<String, String> storedWorkerOfCall = storedCallWorkers(db);
         for (var e : calls.entrySet()) {
+            if (unverifiable.contains("a:" + e.getKey())) {
+                continue;
+            }
             String w = storedWorkerOfCall.getOrDefault(e.getKey(), workerOf.get(callStream.get(e.getKey())));
             if (w == null) {
                 problems.add("API call " + e.getKey() + " is in the raw files but not in the database");
@@ -126,11 +144,15 @@ public final class WorkerTotalsCheck implements ContentCheck {
             t.cacheRead += u.cacheRead();
             t.cacheWrite += u.cacheWrite();
         }
-        Map<String, Totals> stored = storedTotals(db);
         for (var e : expected.entrySet()) {
             Totals s = stored.getOrDefault(e.getKey(), new Totals());
             if (!s.equals(e.getValue())) {
                 problems.add("worker " + e.getKey() + ": raw files say " + e.getValue() + "; database holds " + s);
+            }
+        }
+        for (var e : stored.entrySet()) {
+            if (!expected.containsKey(e.getKey()) && (e.getValue().messages > 0 || e.getValue().calls > 0)) {
+                problems.add("worker " + e.getKey() + ": raw files say nothing; database holds " + e.getValue());
             }
         }
         return problems;
@@ -148,26 +170,37 @@ public final class WorkerTotalsCheck implements ContentCheck {
         return m;
     }
 
-    private static Map<String, Totals> storedTotals(Connection db) throws SQLException {
+    /** Stored totals of rows from re-read generations; the keys of the other rows go to {@code unverifiable}. */
+    private Map<String, Totals> storedTotals(Connection db, Set<String> unverifiable) throws SQLException {
         Map<String, Totals> m = new HashMap<>();
-        try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, COUNT(*) FROM conversations "
-                + "WHERE dedup_key IS NOT NULL GROUP BY worker_id");
+        try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, dedup_key, source_file_id FROM conversations "
+                + "WHERE dedup_key IS NOT NULL");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                m.computeIfAbsent(rs.getString(1), k -> new Totals()).messages = rs.getLong(2);
+                long file = rs.getLong(3);
+                if (rs.wasNull() || !verifiedFiles.contains(file)) {
+                    unverifiable.add("c:" + rs.getString(1) + "\0" + rs.getString(2));
+                } else {
+                    m.computeIfAbsent(rs.getString(1), k -> new Totals()).messages++;
+                }
             }
         }
-        try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, COUNT(*), SUM(tokens_input), "
-                + "SUM(tokens_output), SUM(tokens_cached_read), SUM(tokens_cached_write) FROM api_calls "
-                + "WHERE source <> 'coordinator-api-log' GROUP BY worker_id");
+        try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, dedup_key, source_file_id, tokens_input, "
+                + "tokens_output, tokens_cached_read, tokens_cached_write FROM api_calls "
+                + "WHERE source <> 'coordinator-api-log'");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                long file = rs.getLong(3);
+                if (rs.wasNull() || !verifiedFiles.contains(file)) {
+                    unverifiable.add("a:" + rs.getString(2));
+                    continue;
+                }
                 Totals t = m.computeIfAbsent(rs.getString(1), k -> new Totals());
-                t.calls = rs.getLong(2);
-                t.input = rs.getLong(3);
-                t.output = rs.getLong(4);
-                t.cacheRead = rs.getLong(5);
-                t.cacheWrite = rs.getLong(6);
+                t.calls++;
+                t.input += rs.getLong(4);
+                t.output += rs.getLong(5);
+                t.cacheRead += rs.getLong(6);
+                t.cacheWrite += rs.getLong(7);
             }
         }
         return m;
