@@ -15,7 +15,9 @@ import java.util.Map;
  */
 public final class Tabular {
 
-    public static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    /** JSON output: snake_case property names everywhere (records included), indented, stable. */
+    public static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE).build();
 
     private final List<String> columns;
     private final List<List<Object>> rows = new ArrayList<>();

@@ -30,7 +30,9 @@ public final class Migrator {
             new Migration(1, "seed tables and ingest bookkeeping",
                     "db/migration/V001__seed_tables_and_ingest_bookkeeping.sql"),
             new Migration(2, "transcripts: tokens, cost, pairing, workers",
-                    "db/migration/V002__transcripts_tokens_and_cost.sql"));
+                    "db/migration/V002__transcripts_tokens_and_cost.sql"),
+            new Migration(3, "coordinator outputs, task status history, derived facts",
+                    "db/migration/V003__coordinator_outputs_and_derived_facts.sql"));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

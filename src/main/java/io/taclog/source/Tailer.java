@@ -35,8 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class Tailer implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Tailer.class);
-    private static final int IDENTITY_BYTES = 4096;
-    private static final int MARKER_BYTES = 32;
 
     private final TailOptions opt;
     private final FileRegistry registry;
@@ -44,8 +42,8 @@ public final class Tailer implements Closeable {
     private final LongSupplier nanoClock;
     private final DirectoryScanner scanner;
     private final LineScanner lineScanner;
-    private final Map<FileKey, TailedFile> open = new LinkedHashMap<>();
-    private final Map<FileKey, FileStat> idle = new HashMap<>();
+    private final GenerationResolver generations;
+    private final HandlePool handles;
     private final Set<Path> reportedUnreadable = new HashSet<>();
     private long lastScanNanos;
     private boolean scanned;
@@ -65,6 +63,8 @@ public final class Tailer implements Closeable {
         this.scanner = new DirectoryScanner(options.roots(), options.recursive(), options.include(),
                 options.exclude());
         this.lineScanner = new LineScanner(options.maxLineBytes());
+        this.generations = new GenerationResolver(options.kind(), registry);
+        this.handles = new HandlePool(options, registry);
     }
 
     public TailOptions options() {
@@ -86,7 +86,7 @@ public final class Tailer implements Closeable {
         List<FileRange> ranges = new ArrayList<>();
         Map<Long, SourceFile> files = new HashMap<>();
         Map<Long, String> states = new HashMap<>();
-        List<TailedFile> order = new ArrayList<>(open.values());
+        List<TailedFile> order = new ArrayList<>(handles.open());
         int n = order.size();
         int start = n == 0 ? 0 : Math.floorMod(roundRobin++, n);
         long bytesLeft = opt.batchMaxBytes();
@@ -102,7 +102,7 @@ public final class Tailer implements Closeable {
                 linesLeft -= r.lines();
             }
         }
-        closeFinishedAndIdle();
+        handles.closeFinishedAndIdle(nanoClock.getAsLong());
         lastBatchEmpty = ranges.isEmpty();
         lastBatchScanned = didScan;
         return new TailBatch(lines, ranges, files, states, wallClock.instant());
@@ -124,7 +124,7 @@ public final class Tailer implements Closeable {
     /** Moves the in-memory committed positions to the ends of a batch that the writer committed. */
     public void confirm(TailBatch batch, Map<Long, String> endStates) {
         for (FileRange r : batch.ranges()) {
-            TailedFile tf = byId(r.fileId());
+            TailedFile tf = handles.byId(r.fileId());
             if (tf == null) {
                 continue;
             }
@@ -139,7 +139,7 @@ public final class Tailer implements Closeable {
     /** Rewinds every file of a failed batch to the offset the registry really holds. */
     public void rollback(TailBatch batch) {
         for (FileRange r : batch.ranges()) {
-            TailedFile tf = byId(r.fileId());
+            TailedFile tf = handles.byId(r.fileId());
             if (tf == null) {
                 continue;
             }
@@ -175,7 +175,7 @@ public final class Tailer implements Closeable {
             if (!seen.add(stat.key())) {
                 continue; // a second link to a file already handled in this scan
             }
-            TailedFile tf = open.get(stat.key());
+            TailedFile tf = handles.get(stat.key());
             if (tf != null) {
                 if (tf.detached) {
                     tf.detached = false;
@@ -189,12 +189,10 @@ public final class Tailer implements Closeable {
                 }
                 continue;
             }
-            FileStat known = idle.get(stat.key());
-            if (known != null && known.size() == stat.size() && known.modifiedMillis() == stat.modifiedMillis()) {
+            FileStat known = handles.unchangedIdle(stat);
+            if (known != null) {
                 if (!known.path().equals(path)) {
-                    idle.put(stat.key(), stat);
-                    Optional<FileRegistry.StoredFile> s = registry.findCurrent(opt.kind(), stat.key());
-                    s.ifPresent(f -> registry.recordPath(f.fileId(), path));
+                    registry.findCurrent(opt.kind(), stat.key()).ifPresent(f -> registry.recordPath(f.fileId(), path));
                 }
                 continue;
             }
@@ -208,18 +206,18 @@ public final class Tailer implements Closeable {
         // walk order let "app.1.jsonl" (sorted before "app.jsonl") register from byte 0 and be read twice.
         registered.addAll(unknown);
         for (FileStat stat : registered) {
-            if (makeRoomForOneMore()) {
+            if (handles.makeRoomForOneMore()) {
                 openFile(stat, now);
             }
         }
-        for (TailedFile tf : open.values()) {
+        for (TailedFile tf : handles.open()) {
             if (!seen.contains(tf.key) && !tf.detached) {
                 tf.detached = true;
                 tf.lastGrowthNanos = now;
                 LOG.info("file {} left the watched paths (rotated or deleted); draining its handle", tf.path);
             }
         }
-        idle.keySet().retainAll(seen);
+        handles.retainIdle(seen);
         lastScanNanos = now;
         scanned = true;
     }
@@ -230,7 +228,7 @@ public final class Tailer implements Closeable {
      * committed offset instead of being registered from byte 0 (which read its committed lines twice).
      */
     private void supersedeTruncated() {
-        for (TailedFile tf : open.values()) {
+        for (TailedFile tf : new ArrayList<>(handles.open())) {
             if (!tf.registered() || tf.channel == null || tf.readPos != tf.committed) {
                 continue;
             }
@@ -268,54 +266,14 @@ public final class Tailer implements Closeable {
         }
         reportedUnreadable.remove(path);
         TailedFile tf = new TailedFile(stat.key(), path, ch, now);
-        idle.remove(stat.key());
-        open.put(stat.key(), tf);
+        handles.add(tf);
         resolve(tf);
     }
 
     /** Finds or creates the registry generation for an open file whose first line is complete. */
     private void resolve(TailedFile tf) {
         try {
-            long size = tf.channel.size();
-            String firstLine = firstLineHash(tf.channel, size);
-            if (firstLine == null) {
-                return; // no complete first line yet
-            }
-            Optional<FileRegistry.StoredFile> current = registry.findCurrent(opt.kind(), tf.key);
-            if (current.isPresent()) {
-                FileRegistry.StoredFile s = current.get();
-                if (s.firstLineHash().equals(firstLine) && s.committedOffset() <= size
-                        && markerMatches(tf.channel, s.committedOffset(), s.marker(), s.markerLength())) {
-                    tf.adopt(s);
-                    if (!tf.path.toString().equals(s.path())) {
-                        registry.recordPath(s.fileId(), tf.path);
-                    }
-                    if (FileRegistry.DETACHED.equals(s.state())) {
-                        registry.markState(s.fileId(), FileRegistry.ACTIVE, "seen again at " + tf.path);
-                    }
-                    return;
-                }
-                String why = !s.firstLineHash().equals(firstLine) ? "first line changed (rewritten or inode reused)"
-                        : s.committedOffset() > size ? "file shorter than committed offset (truncated)"
-                        : "bytes before the committed offset changed (truncated and rewritten)";
-                LOG.info("{}: {}; reading it again from byte 0 as a new generation", tf.path, why);
-                registry.markState(s.fileId(), FileRegistry.SUPERSEDED, why);
-            }
-            long startOffset = 0;
-            String startState = null;
-            Long adoptedFrom = null;
-            for (FileRegistry.StoredFile old : registry.findSuperseded(opt.kind(), firstLine)) {
-                if (!old.key().equals(tf.key) && old.committedOffset() <= size
-                        && markerMatches(tf.channel, old.committedOffset(), old.marker(), old.markerLength())) {
-                    startOffset = old.committedOffset();
-                    startState = old.parseState();
-                    adoptedFrom = old.fileId();
-                    LOG.info("{} is a copy of truncated file {} ({}); resuming at byte {}", tf.path, old.fileId(),
-                            old.path(), startOffset);
-                    break;
-                }
-            }
-            tf.adopt(registry.register(opt.kind(), tf.key, firstLine, tf.path, startOffset, startState, adoptedFrom));
+            generations.resolve(tf);
         } catch (IOException e) {
             reportUnreadable(tf.path, e);
         }
@@ -353,7 +311,7 @@ public final class Tailer implements Closeable {
             return null;
         }
         if (tf.committed == tf.readPos
-                && !markerMatches(tf.channel, tf.committed, tf.marker, tf.markerLength)) {
+                && !Fingerprints.markerMatches(tf.channel, tf.committed, tf.marker, tf.markerLength)) {
             restartGeneration(tf, "bytes before offset " + tf.committed + " changed (truncated and rewritten)");
             return null;
         }
@@ -367,9 +325,8 @@ public final class Tailer implements Closeable {
             return null;
         }
         tf.readPos = r.consumedTo();
-        int markerLength = (int) Math.min(MARKER_BYTES, r.consumedTo() - r.lastLineStart());
-        byte[] m = LineScanner.read(tf.channel, r.consumedTo() - markerLength, markerLength);
-        String marker = Hashes.shortSha256(m, 0, m.length);
+        int markerLength = Fingerprints.markerLength(r.consumedTo(), r.lastLineStart());
+        String marker = Fingerprints.marker(tf.channel, r.consumedTo(), markerLength);
         return new FileRange(tf.fileId, from, r.consumedTo(), out.size() - before, r.nulBytes(), r.nulRuns(), marker,
                 markerLength);
     }
@@ -391,97 +348,11 @@ public final class Tailer implements Closeable {
     }
 
     private void restartGeneration(TailedFile tf, String why) {
-        LOG.info("{}: {}; reading it again from byte 0 as a new generation", tf.path, why);
-        registry.markState(tf.fileId, FileRegistry.SUPERSEDED, why);
-        tf.resetToUnregistered();
-        resolve(tf);
-    }
-
-    private void closeFinishedAndIdle() {
-        long now = nanoClock.getAsLong();
-        var it = open.values().iterator();
-        while (it.hasNext()) {
-            TailedFile tf = it.next();
-            long quiet = now - tf.lastGrowthNanos;
-            boolean caughtUp = tf.channel != null && tf.lastSize >= 0 && tf.readPos >= tf.lastSize;
-            if (tf.detached && caughtUp && quiet >= opt.rotateWait().toNanos()) {
-                LOG.info("closing {} (drained after it left the watched paths)", tf.path);
-                if (tf.registered()) {
-                    registry.markState(tf.fileId, FileRegistry.DETACHED, "left the watched paths; drained");
-                }
-                tf.close();
-                it.remove();
-            } else if (!tf.detached && caughtUp && tf.registered() && quiet >= opt.idleClose().toNanos()) {
-                closeToIdle(tf);
-                it.remove();
-            }
-        }
-    }
-
-    private void closeToIdle(TailedFile tf) {
-        tf.close();
         try {
-            // Remember the size that was read, not the size now: bytes appended since the last read (the
-            // cap can close a file whose lastSize is stale, and an idle close can race an append) must make
-            // the next scan reopen the file. Recording the current size stranded them until the next growth.
-            FileStat.of(tf.path).filter(s -> s.key().equals(tf.key)).ifPresent(s ->
-                    idle.put(tf.key, new FileStat(s.path(), s.key(), tf.readPos, s.modifiedMillis())));
+            generations.restart(tf, why);
         } catch (IOException e) {
-            LOG.debug("cannot stat {} while closing it: {}", tf.path, e.toString());
+            reportUnreadable(tf.path, e);
         }
-    }
-
-    /** Keeps the number of open handles under the cap by closing the quietest caught-up file. */
-    private boolean makeRoomForOneMore() {
-        if (open.size() < opt.maxOpenFiles()) {
-            return true;
-        }
-        TailedFile quietest = null;
-        for (TailedFile tf : open.values()) {
-            boolean caughtUp = tf.registered() && tf.lastSize >= 0 && tf.readPos >= tf.lastSize && !tf.detached;
-            if (caughtUp && (quietest == null || tf.lastGrowthNanos < quietest.lastGrowthNanos)) {
-                quietest = tf;
-            }
-        }
-        if (quietest == null) {
-            LOG.debug("open-file cap {} reached; deferring new files", opt.maxOpenFiles());
-            return false;
-        }
-        open.remove(quietest.key);
-        closeToIdle(quietest);
-        return true;
-    }
-
-    private TailedFile byId(long fileId) {
-        for (TailedFile tf : open.values()) {
-            if (tf.fileId == fileId) {
-                return tf;
-            }
-        }
-        return null;
-    }
-
-    /** Hash of the first line (or of the first 4 KiB if the first line is longer); null if not complete yet. */
-    static String firstLineHash(FileChannel ch, long size) throws IOException {
-        int n = (int) Math.min(size, IDENTITY_BYTES);
-        byte[] head = LineScanner.read(ch, 0, n);
-        for (int i = 0; i < head.length; i++) {
-            if (head[i] == '\n') {
-                return Hashes.shortSha256(head, 0, i + 1);
-            }
-        }
-        return head.length >= IDENTITY_BYTES ? Hashes.shortSha256(head, 0, head.length) : null;
-    }
-
-    static boolean markerMatches(FileChannel ch, long offset, String marker, int markerLength) throws IOException {
-        if (markerLength <= 0 || marker == null) {
-            return true;
-        }
-        if (offset < markerLength) {
-            return false;
-        }
-        byte[] m = LineScanner.read(ch, offset - markerLength, markerLength);
-        return m.length == markerLength && Hashes.shortSha256(m, 0, m.length).equals(marker);
     }
 
     private void reportUnreadable(Path path, IOException e) {
@@ -504,25 +375,17 @@ public final class Tailer implements Closeable {
 
     /** Number of open file handles (for metrics and the open-file cap test). */
     public int openFiles() {
-        return (int) open.values().stream().filter(f -> f.channel != null).count();
+        return handles.openHandles();
     }
 
     /** Bytes present in open files that are not complete lines yet (partial last lines). */
     public long pendingBytes() {
-        long total = 0;
-        for (TailedFile tf : open.values()) {
-            if (tf.lastSize > tf.readPos) {
-                total += tf.lastSize - tf.readPos;
-            }
-        }
-        return total;
+        return handles.pendingBytes();
     }
 
     @Override
     public void close() {
-        open.values().forEach(TailedFile::close);
-        open.clear();
-        idle.clear();
+        handles.closeAll();
         lineScanner.trim();
     }
 }

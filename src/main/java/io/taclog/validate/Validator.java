@@ -136,25 +136,11 @@ public final class Validator {
         if (size < f.committed()) {
             return "file is now shorter (" + size + ") than its committed offset " + f.committed();
         }
-        byte[] head = LineScanner.read(ch, 0, (int) Math.min(size, 4096));
-        String first = null;
-        for (int i = 0; i < head.length; i++) {
-            if (head[i] == '\n') {
-                first = io.taclog.source.Hashes.shortSha256(head, 0, i + 1);
-                break;
-            }
-        }
-        if (first == null && head.length >= 4096) {
-            first = io.taclog.source.Hashes.shortSha256(head, 0, head.length);
-        }
-        if (!f.firstLineHash().equals(first)) {
+        if (!f.firstLineHash().equals(io.taclog.source.Fingerprints.firstLineHash(ch, size))) {
             return "first line changed since it was committed";
         }
-        if (f.markerLength() > 0 && f.marker() != null) {
-            byte[] m = LineScanner.read(ch, f.committed() - f.markerLength(), f.markerLength());
-            if (!io.taclog.source.Hashes.shortSha256(m, 0, m.length).equals(f.marker())) {
-                return "bytes before the committed offset changed since they were committed";
-            }
+        if (!io.taclog.source.Fingerprints.markerMatches(ch, f.committed(), f.marker(), f.markerLength())) {
+            return "bytes before the committed offset changed since they were committed";
         }
         return null;
     }

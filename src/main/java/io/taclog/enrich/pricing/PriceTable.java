@@ -19,8 +19,10 @@ public final class PriceTable {
 
     private static final Pattern DATE_SUFFIX = Pattern.compile("-(\\d{8}|\\d{4}-\\d{2}-\\d{2})$");
     private static final Pattern VERSION_SUFFIX = Pattern.compile("(-v\\d+(:\\d+)?|@\\d{8}|@latest)$");
+    // Everything up to the last '/' is a router's or provider's path: "vertex_ai/" (an underscore, which
+    // [a-z]+/ missed), "bedrock/converse/", "azure/"; then a Bedrock region and vendor prefix.
     private static final Pattern VENDOR_PREFIX = Pattern.compile(
-            "^(?:[a-z]+/)?(?:(?:us|eu|apac|global)\\.)?(?:anthropic\\.|openai\\.)?");
+            "^(?:.*/)?(?:(?:us|eu|apac|global)\\.)?(?:anthropic\\.|openai\\.)?");
 
     private final String version;
     private final String effectiveDate;

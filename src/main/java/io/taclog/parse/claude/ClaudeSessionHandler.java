@@ -52,11 +52,12 @@ public final class ClaudeSessionHandler implements RecordHandler {
 
     @Override
     public boolean accepts(JsonNode r, ParseContext ctx) {
-        if (r.has("session_id") || r.has("payload")) {
+        if (r.has("payload")) {
             return false;
         }
+        // the camelCase envelope wins over a snake_case session_id that recent versions add to some lines
         return r.path("sessionId").isTextual() || r.has("parentUuid") || r.has("leafUuid")
-                || SESSION_TYPES.contains(r.path("type").asText(""));
+                || !r.has("session_id") && SESSION_TYPES.contains(r.path("type").asText(""));
     }
 
     @Override
@@ -106,7 +107,7 @@ public final class ClaudeSessionHandler implements RecordHandler {
         String subtype = Json.text(r, "subtype");
         if ("api_error".equals(subtype)) {
             JsonNode err = r.path("error");
-            String message = err.isObject() ? err.path("error").path("message").asText(err.toString()) : err.asText();
+            String message = apiErrorMessage(err);
             String code = err.isObject() ? err.path("status").asText(null) : null;
             out.add(new ApiCallObserved(ref, "anthropic-error:" + (uuid != null ? uuid : Times.format(at)), null,
                     Json.text(r, "requestId"), at, timeSource, "unknown", "anthropic", TokenUsage.ZERO, false,
@@ -118,6 +119,25 @@ public final class ClaudeSessionHandler implements RecordHandler {
             out.add(new ConversationBlock(ref, "s:" + uuid, at, timeSource, "system", "compaction", text, null, null,
                     null, null, null, sidechain, null, null, null));
         }
+    }
+
+    /**
+     * The human message of a system/api_error: {@code error.message} (connection errors),
+     * {@code error.error.message} or {@code error.error.error.message} (the API's error body, as the SDK
+     * nests it); the whole object only when none is there. Only the second form was read before, so the
+     * others were stored as raw JSON.
+     */
+    static String apiErrorMessage(JsonNode err) {
+        if (!err.isObject()) {
+            return err.isMissingNode() || err.isNull() ? "API error" : err.asText();
+        }
+        for (JsonNode m : List.of(err.path("message"), err.path("error").path("message"),
+                err.path("error").path("error").path("message"))) {
+            if (m.isTextual() && !m.asText().isBlank()) {
+                return m.asText();
+            }
+        }
+        return err.toString();
     }
 
     private static String retry(JsonNode r) {
@@ -138,7 +158,7 @@ public final class ClaudeSessionHandler implements RecordHandler {
         out.add(new StreamStarted(ref, at, timeSource, null, Json.text(r, "cwd"), Json.text(r, "version")));
     }
 
-    private static String firstText(JsonNode content) {
+    static String firstText(JsonNode content) {
         if (content == null) {
             return null;
         }

@@ -18,6 +18,7 @@ import io.taclog.parse.TranscriptPaths;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Claude Code headless {@code --output-format stream-json} output (what a coordinator captures per
@@ -47,7 +48,11 @@ public final class ClaudeStreamJsonHandler implements RecordHandler {
     @Override
     public boolean accepts(JsonNode r, ParseContext ctx) {
         JsonNode rec = unwrap(r);
-        return rec.path("session_id").isTextual() && rec.path("type").isTextual();
+        // Session files of recent versions put a snake_case session_id on some lines too (attachment,
+        // system/api_refusal); their camelCase envelope (sessionId, parentUuid) never occurs in stream-json,
+        // and without this check such lines were parsed as stream-json (no recorded time, wrong skip reason).
+        return rec.path("session_id").isTextual() && rec.path("type").isTextual() && !rec.has("sessionId")
+                && !rec.has("parentUuid");
     }
 
     /** The CLI record inside a recorder wrapper {@code {"timestamp":<unix>,"raw":{…}}}, else the record. */
@@ -114,8 +119,11 @@ public final class ClaudeStreamJsonHandler implements RecordHandler {
             return; // not a billed API response
         }
         TokenUsage usage = ClaudeUsage.of(msg.get("usage"));
+        // `error` is only a kind (rate_limit, server_error, ...); the message is the synthetic line's text
+        String message = error == null ? null : Objects.requireNonNullElse(
+                ClaudeSessionHandler.firstText(msg.get("content")), error);
         out.add(new ApiCallObserved(ref, "anthropic:" + messageId, messageId, null, at, timeSource, model,
-                "anthropic", usage, error == null, error, error, sidechain, FORMAT));
+                "anthropic", usage, error == null, message, error, sidechain, FORMAT));
     }
 
     private static WorkerResultReported result(JsonNode rec, StreamRef ref, Instant at, String timeSource) {
