@@ -41,6 +41,22 @@ public final class SqliteFileRegistry implements FileRegistry {
     }
 
     @Override
+    public List<StoredFile> findActive(String kind) {
+        return call(() -> db.withWriter(c -> {
+            PreparedStatement ps = db.prepare("SELECT " + COLUMNS + " FROM ingest_files WHERE source_kind = ? "
+                    + "AND state = 'active'");
+            ps.setString(1, kind);
+            List<StoredFile> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        }));
+    }
+
+    @Override
     public List<StoredFile> findSuperseded(String kind, String firstLineHash) {
         return call(() -> db.withWriter(c -> {
             PreparedStatement ps = db.prepare("SELECT " + COLUMNS + " FROM ingest_files WHERE source_kind = ? "

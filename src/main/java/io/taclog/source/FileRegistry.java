@@ -30,6 +30,9 @@ public interface FileRegistry {
     /** The newest generation of (kind, device, inode) that is not superseded. */
     Optional<StoredFile> findCurrent(String kind, FileKey key);
 
+    /** Generations of a kind still marked active (to notice files that vanished while taclog was stopped). */
+    List<StoredFile> findActive(String kind);
+
     /** Superseded generations with this first-line hash (candidates for adopting a copy). */
     List<StoredFile> findSuperseded(String kind, String firstLineHash);
 

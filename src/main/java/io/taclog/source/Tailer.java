@@ -218,8 +218,24 @@ public final class Tailer implements Closeable {
             }
         }
         handles.retainIdle(seen);
+        if (!scanned) {
+            detachVanished(seen);
+        }
         lastScanNanos = now;
         scanned = true;
+    }
+
+    /**
+     * At start: generations still marked active whose file is under no watched path any more were
+     * deleted or moved away while taclog was stopped; mark them so, rather than active forever.
+     */
+    private void detachVanished(Set<FileKey> seen) {
+        for (FileRegistry.StoredFile s : registry.findActive(opt.kind())) {
+            if (!seen.contains(s.key())) {
+                registry.markState(s.fileId(), FileRegistry.DETACHED,
+                        "not under the watched paths at start (deleted or moved while taclog was stopped)");
+            }
+        }
     }
 
     /**

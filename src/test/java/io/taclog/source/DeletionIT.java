@@ -101,4 +101,21 @@ class DeletionIT {
         h.assertSeenExactlyOnce("b", 30);
         h.assertLedgerProven();
     }
+
+    @Test
+    void marksAFileDeletedWhileStoppedAsDetachedAtTheNextStart() throws IOException {
+        h = IngestHarness.in(tmp).recording().start();
+        Path app = h.file("app.jsonl");
+        try (LogWriter w = LogWriter.append(app, "a")) {
+            w.raw(HEADER).lines(5);
+        }
+        assertEquals(6, h.pump());
+        h.close();
+        Files.delete(app);
+        h.restart();
+        assertEquals(0, h.pump());
+        Ledger.Generation g = h.ledger().generation(1);
+        assertEquals("detached", g.state(), "not active forever once its file is gone");
+        assertEquals(6, g.linesRead(), "its committed lines stay accounted");
+    }
 }
