@@ -89,6 +89,7 @@ final class TailConsumer extends ScheduledPollConsumer {
             tailer.confirm(batch, receipt.endStates());
             var s = receipt.summary();
             monitor().committed(s.lines(), s.rows(), s.skipped(), s.rejected(), s.bytes());
+            monitor().filesCommitted(batch.files().keySet());
         } finally {
             releaseExchange(exchange, false);
         }

@@ -48,7 +48,9 @@ public final class BackfillCommand implements Callable<Integer> {
             BackfillReport report = new BackfillReport(runtime);
             report.before();
             IngestMonitor monitor = runtime.monitor();
-            monitor.setExpectedBytes(report.pendingBytes());
+            long[] work = report.pendingWork();
+            monitor.setExpectedFiles(work[0]);
+            monitor.setExpectedBytes(work[1]);
             Progress p = new Progress(err, monitor, progress && System.console() != null);
             CamelSidecar sidecar = new CamelSidecar(runtime);
             sidecar.start();

@@ -39,6 +39,7 @@ final class BackfillReport {
         long bytes;
         long committed;
         Double cost;
+        double trustedCost;
     }
 
     BackfillReport(IngestRuntime runtime) {
@@ -55,28 +56,27 @@ final class BackfillReport {
         after = snapshot();
     }
 
-    /** Bytes in the configured files beyond what is committed: the work ahead (for the ETA). */
-    long pendingBytes() {
+    /** Files and bytes in the configured sources beyond what is committed: the work ahead (for the ETA). */
+    long[] pendingWork() {
         TaclogConfig c = runtime.config();
-        long total = 0;
-        total += sizes(c.get(ConfigKeys.WATCH), c);
-        total += sizes(c.get(ConfigKeys.COORDINATOR_LOG), c);
-        total += sizes(c.get(ConfigKeys.COORDINATOR_EVENTS), c);
-        return Math.max(0, total - before.committed);
+        long[] total = new long[2];
+        sizes(c.get(ConfigKeys.WATCH), c, total);
+        sizes(c.get(ConfigKeys.COORDINATOR_LOG), c, total);
+        sizes(c.get(ConfigKeys.COORDINATOR_EVENTS), c, total);
+        return new long[] {total[0], Math.max(0, total[1] - before.committed)};
     }
 
-    private static long sizes(List<Path> roots, TaclogConfig c) {
-        long total = 0;
+    private static void sizes(List<Path> roots, TaclogConfig c, long[] total) {
         DirectoryScanner s = new DirectoryScanner(roots, c.get(ConfigKeys.RECURSIVE), c.get(ConfigKeys.INCLUDE),
                 c.get(ConfigKeys.EXCLUDE));
         for (Path p : s.list()) {
             try {
-                total += FileStat.of(p).map(FileStat::size).orElse(0L);
+                total[1] += FileStat.of(p).map(FileStat::size).orElse(0L);
+                total[0]++;
             } catch (IOException e) {
                 // unreadable files add nothing to the estimate
             }
         }
-        return total;
     }
 
     long rejectedThisRun() {
@@ -120,6 +120,10 @@ final class BackfillReport {
                     s.cost = rs.wasNull() ? null : v;
                 }
             }
+            for (var row : new io.taclog.query.CostQuery(c, java.time.ZoneOffset.UTC).run(
+                    io.taclog.query.TimeWindow.ALL, io.taclog.query.CostGrouping.NONE, false)) {
+                s.trustedCost += row.costUsd();
+            }
             return s;
         });
     }
@@ -142,7 +146,8 @@ final class BackfillReport {
         }
         if (after.cost != null) {
             double b = before.cost == null ? 0 : before.cost;
-            summary.add("estimated cost (USD)", after.cost - b, after.cost);
+            summary.add("estimated cost (USD, price table)", after.cost - b, after.cost);
+            summary.add("cost (USD, reported where known)", after.trustedCost - before.trustedCost, after.trustedCost);
         }
         summary.print(out, Format.TABLE);
         Map<String, Long> skipDelta = new TreeMap<>();

@@ -30,8 +30,9 @@ final class Progress {
         long expected = Math.max(monitor.expectedBytes(), bytes);
         double rate = bytes / s;
         String eta = rate > 0 && expected > bytes ? String.format("%.0f s", (expected - bytes) / rate) : "-";
-        err.printf("\r%,.1f / %,.1f MB  %,d lines  %,.0f lines/s  %,.1f MB/s  ETA %s   ", bytes / 1e6,
-                expected / 1e6, monitor.lines(), monitor.lines() / s, rate / 1e6, eta);
+        err.printf("\r%,d/%,d files  %,.1f / %,.1f MB  %,d lines  %,.0f lines/s  %,.1f MB/s  ETA %s   ",
+                monitor.files(), Math.max(monitor.files(), monitor.expectedFiles()), bytes / 1e6, expected / 1e6,
+                monitor.lines(), monitor.lines() / s, rate / 1e6, eta);
         err.flush();
         printed = true;
     }

@@ -21,10 +21,29 @@ public final class IngestMonitor {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong consecutiveFailures = new AtomicLong();
     private volatile long expectedBytes;
+    private volatile long expectedFiles;
+    private final java.util.Set<Long> filesSeen = ConcurrentHashMap.newKeySet();
 
     /** A source starts; it is not drained until it says so. */
     public void register(String source) {
         drained.put(source, false);
+    }
+
+    /** Records the files (generation ids) a committed batch touched. */
+    public void filesCommitted(java.util.Collection<Long> fileIds) {
+        filesSeen.addAll(fileIds);
+    }
+
+    public long files() {
+        return filesSeen.size();
+    }
+
+    public void setExpectedFiles(long value) {
+        expectedFiles = value;
+    }
+
+    public long expectedFiles() {
+        return expectedFiles;
     }
 
     public void committed(int lineCount, int rowCount, int skipCount, int rejectCount, long byteCount) {

@@ -141,7 +141,7 @@ public final class CostQuery {
     private Map<String, WorkerInfo> workerInfo(List<Cell> cells) throws SQLException {
         java.util.Set<String> ids = new java.util.TreeSet<>();
         cells.forEach(c -> ids.add(c.worker()));
-        String idsJson = io.taclog.ingest.LineClassifier.JSON.valueToTree(ids).toString();
+        String idsJson = jsonArray(ids);
         String inWindow = "SELECT value FROM json_each(?)";
         Map<String, String[]> rows = new HashMap<>();
         Map<String, Double> reported = new HashMap<>();
@@ -166,7 +166,7 @@ public final class CostQuery {
             try (PreparedStatement ps = db.prepareStatement("SELECT a.worker_id, a.model, "
                     + "COALESCE(SUM(a.estimated_cost_usd), 0), COUNT(*) FROM api_calls a WHERE a.worker_id IN ("
                     + inWindow + ") GROUP BY a.worker_id, a.model")) {
-                ps.setString(1, io.taclog.ingest.LineClassifier.JSON.valueToTree(reported.keySet()).toString());
+                ps.setString(1, jsonArray(reported.keySet()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         estByModel.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2),
@@ -178,7 +178,7 @@ public final class CostQuery {
             }
             try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, model, reported_cost_usd FROM "
                     + "worker_model_usage WHERE worker_id IN (" + inWindow + ")")) {
-                ps.setString(1, io.taclog.ingest.LineClassifier.JSON.valueToTree(reported.keySet()).toString());
+                ps.setString(1, jsonArray(reported.keySet()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         itemised.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2),
@@ -219,6 +219,32 @@ public final class CostQuery {
             allocated.merge(e.getKey(), spread, Double::sum);
         }
         return allocated;
+    }
+
+    /**
+     * A JSON array of strings, for {@code json_each(?)}: one bound parameter instead of one query per id.
+     * Written by hand because loading a JSON library costs a short-lived CLI process more than the query.
+     */
+    static String jsonArray(java.util.Collection<String> values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (String v : values) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append('"');
+            for (int i = 0; i < v.length(); i++) {
+                char ch = v.charAt(i);
+                if (ch == '"' || ch == '\\') {
+                    sb.append('\\').append(ch);
+                } else if (ch < 0x20) {
+                    sb.append(String.format("\\u%04x", (int) ch));
+                } else {
+                    sb.append(ch);
+                }
+            }
+            sb.append('"');
+        }
+        return sb.append(']').toString();
     }
 
     private static Acc acc(Map<String, Acc> groups, String key, String model) {

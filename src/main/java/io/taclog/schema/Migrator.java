@@ -32,7 +32,8 @@ public final class Migrator {
             new Migration(2, "transcripts: tokens, cost, pairing, workers",
                     "db/migration/V002__transcripts_tokens_and_cost.sql"),
             new Migration(3, "coordinator outputs, task status history, derived facts",
-                    "db/migration/V003__coordinator_outputs_and_derived_facts.sql"));
+                    "db/migration/V003__coordinator_outputs_and_derived_facts.sql"),
+            new Migration(4, "covering indexes for cost and error queries", "db/migration/V004__query_indexes.sql"));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

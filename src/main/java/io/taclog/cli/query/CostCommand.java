@@ -49,7 +49,8 @@ public final class CostCommand implements Callable<Integer> {
         TimeWindow w = window.window(options.zone(), now);
         List<CostRow> rows;
         try (Connection c = options.open()) {
-            rows = new CostQuery(c, options.zone()).run(w, by, breakdown);
+            rows = options.timed(spec.commandLine().getErr(),
+                    () -> new CostQuery(c, options.zone()).run(w, by, breakdown));
         }
         print(spec.commandLine().getOut(), w, rows);
         return Main.OK;

@@ -20,6 +20,24 @@ public final class QueryOptions {
     @Option(names = "--tz", paramLabel = "ZONE", description = "Time zone of dates and days (default: this machine's).")
     String tz;
 
+    @Option(names = "--timing", description = "Print the time the database query took to stderr.")
+    boolean timing;
+
+    /** Work whose duration --timing reports. */
+    public interface Query<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs a query, reporting its duration on stderr with --timing. */
+    public <T> T timed(java.io.PrintWriter err, Query<T> q) throws Exception {
+        long t0 = System.nanoTime();
+        T result = q.run();
+        if (timing) {
+            err.printf("query time: %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+        }
+        return result;
+    }
+
     /** Read-only connection; never starts Camel. */
     public Connection open() {
         return ReadOnlyDb.open(db.path());

@@ -42,8 +42,10 @@ public final class TaskCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TaskStory.Story story;
         try (Connection c = options.open()) {
-            requireTask(c, taskId);
-            story = new TaskStory(c).load(taskId, full);
+            story = options.timed(spec.commandLine().getErr(), () -> {
+                requireTask(c, taskId);
+                return new TaskStory(c).load(taskId, full);
+            });
         }
         PrintWriter out = spec.commandLine().getOut();
         if (options.format() == Format.JSON) {
