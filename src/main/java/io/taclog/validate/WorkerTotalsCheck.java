@@ -173,8 +173,8 @@ public final class WorkerTotalsCheck implements ContentCheck {
     /** Stored totals of rows from re-read generations; the keys of the other rows go to {@code unverifiable}. */
     private Map<String, Totals> storedTotals(Connection db, Set<String> unverifiable) throws SQLException {
         Map<String, Totals> m = new HashMap<>();
-        try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, dedup_key, source_file_id FROM conversations "
-                + "WHERE dedup_key IS NOT NULL");
+        try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, dedup_key, source_file_id "
+                + "FROM conversations WHERE dedup_key IS NOT NULL");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long file = rs.getLong(3);

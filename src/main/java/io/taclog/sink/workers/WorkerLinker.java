@@ -44,7 +44,36 @@ public final class WorkerLinker {
         String worker = cached != null ? cached : resolve(ref, streamKey, at, timeSource, ctx);
         ctx.txCache().put(CACHE + streamKey, worker);
         noteActivity(worker, at, ctx);
+        if (TimeSource.RECORDED.equals(timeSource)) {
+            noteRecordedStart(worker, at, ctx);
+        }
         return worker;
+    }
+
+    /**
+     * A transcript-only worker first seen through a copy without timestamps (stream-json, observed at
+     * backfill time) takes its start from the earliest recorded time that any copy supplies.
+     */
+    private static void noteRecordedStart(String worker, Instant at, WriteContext ctx) {
+        String key = "recorded-start:" + worker;
+        Instant prev = (Instant) ctx.txCache().get(key);
+        if (prev != null && !at.isBefore(prev)) {
+            return;
+        }
+        ctx.txCache().put(key, at);
+        ctx.beforeCommit(key, () -> {
+            String t = Times.format((Instant) ctx.txCache().get(key));
+            // the CASE conditions read the old values: SQLite evaluates every SET expression before assigning
+            PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET "
+                    + "spawned_at = CASE WHEN origin = 'transcript' AND (COALESCE(time_source, '') <> 'recorded' "
+                    + "OR spawned_at > ?1) THEN ?1 ELSE spawned_at END, "
+                    + "time_source = CASE WHEN origin = 'transcript' THEN 'recorded' ELSE time_source END, "
+                    + "first_activity_at = CASE WHEN first_activity_at IS NULL OR first_activity_at > ?1 THEN ?1 "
+                    + "ELSE first_activity_at END WHERE worker_id = ?2");
+            ps.setString(1, t);
+            ps.setString(2, worker);
+            ps.executeUpdate();
+        });
     }
 
     private static String streamKey(StreamRef ref) {
@@ -56,6 +85,10 @@ public final class WorkerLinker {
         String known = one(ctx, "SELECT worker_id FROM agent_sessions WHERE agent_session_id = ?", streamKey);
         if (known != null) {
             return maybeBetterName(known, ref, ctx);
+        }
+        String adopted = adoptTextOnlyWorker(ref, streamKey, at, ctx);
+        if (adopted != null) {
+            return adopted;
         }
         String claimed = claimCoordinatorWorker(ref, at, timeSource, ctx);
         if (claimed != null) {
@@ -94,6 +127,33 @@ public final class WorkerLinker {
         ps.executeUpdate();
         linkStream(streamKey, name, ref, at, "transcript", ctx);
         return name;
+    }
+
+    /**
+     * Stderr text before a file's first JSON line (node prints its warnings before Claude's init line) has no
+     * stream yet, so it got a worker keyed by the file alone; the first stream that then appears in the file is
+     * that worker. Without this, such a file held a phantom worker with only the text, and the real stream got a
+     * second, suffixed name.
+     */
+    private static String adoptTextOnlyWorker(StreamRef ref, String streamKey, Instant at, WriteContext ctx)
+            throws SQLException {
+        if (ref.agentSessionId() == null || ref.sourcePath() == null) {
+            return null;
+        }
+        String worker = one(ctx, "SELECT w.worker_id FROM agent_sessions a JOIN worker_sessions w ON w.worker_id = "
+                + "a.worker_id WHERE a.agent_session_id = ? AND w.agent_session_id IS NULL AND w.origin = 'transcript'",
+                "file:" + ref.sourcePath());
+        if (worker == null) {
+            return null;
+        }
+        linkStream(streamKey, worker, ref, at, "transcript", ctx);
+        PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET agent_session_id = ?, "
+                + "agent = COALESCE(agent, ?) WHERE worker_id = ?");
+        ps.setString(1, ref.agentSessionId());
+        ps.setString(2, ref.agent());
+        ps.setString(3, worker);
+        ps.executeUpdate();
+        return worker;
     }
 
     /** A stream first named by its session id is renamed when a file with a meaningful path shows up. */

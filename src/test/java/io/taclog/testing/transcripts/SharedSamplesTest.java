@@ -1,0 +1,43 @@
+package io.taclog.testing.transcripts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
+
+/** Tests on the real samples fail loudly in CI when the samples are missing, and are skipped elsewhere. */
+class SharedSamplesTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void missingSamplesFailUnderCi() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> SharedSamples.root(Map.of("CI", "true", SharedSamples.ENV, tmp.resolve("nowhere").toString())));
+        assertTrue(e.getMessage().contains("CI=true"), e.getMessage());
+        assertThrows(AssertionError.class, () -> SharedSamples.root(Map.of("CI", "true")), "unset is missing too");
+    }
+
+    @Test
+    void missingSamplesSkipWithANoticeElsewhere() {
+        TestAbortedException e = assertThrows(TestAbortedException.class, () -> SharedSamples.root(Map.of()));
+        assertTrue(e.getMessage().contains(SharedSamples.ENV + " is not set"), e.getMessage());
+        assertThrows(TestAbortedException.class, () -> SharedSamples.root(Map.of("CI", "false",
+                SharedSamples.ENV, tmp.toString())), "a folder without samples");
+    }
+
+    @Test
+    void aFolderWithTheSamplesIsUsedAsItIs() throws IOException {
+        Files.createDirectories(tmp.resolve("claude-stream-json"));
+        assertEquals(tmp.toAbsolutePath().normalize(), SharedSamples.root(Map.of("CI", "true",
+                SharedSamples.ENV, tmp + "/./")));
+    }
+}
