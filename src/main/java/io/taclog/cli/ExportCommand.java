@@ -1,7 +1,6 @@
 package io.taclog.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.taclog.cli.query.QueryOptions;
 import io.taclog.cli.query.WindowOptions;
 import io.taclog.query.BulkExport;
 import io.taclog.query.EvidenceBundle;

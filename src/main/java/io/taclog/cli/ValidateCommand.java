@@ -1,6 +1,5 @@
 package io.taclog.cli;
 
-import io.taclog.app.IngestRuntime;
 import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
 import io.taclog.ingest.BatchParser;

@@ -42,27 +42,21 @@ public final class SqliteFileRegistry implements FileRegistry {
 
     @Override
     public List<StoredFile> findActive(String kind) {
-        return call(() -> db.withWriter(c -> {
-            PreparedStatement ps = db.prepare("SELECT " + COLUMNS + " FROM ingest_files WHERE source_kind = ? "
-                    + "AND state = 'active'");
-            ps.setString(1, kind);
-            List<StoredFile> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs));
-                }
-            }
-            return out;
-        }));
+        return list("source_kind = ? AND state = 'active'", kind);
     }
 
     @Override
     public List<StoredFile> findSuperseded(String kind, String firstLineHash) {
+        return list("source_kind = ? AND first_line_hash = ? AND state = 'superseded' ORDER BY file_id DESC LIMIT 16",
+                kind, firstLineHash);
+    }
+
+    private List<StoredFile> list(String where, String... args) {
         return call(() -> db.withWriter(c -> {
-            PreparedStatement ps = db.prepare("SELECT " + COLUMNS + " FROM ingest_files WHERE source_kind = ? "
-                    + "AND first_line_hash = ? AND state = 'superseded' ORDER BY file_id DESC LIMIT 16");
-            ps.setString(1, kind);
-            ps.setString(2, firstLineHash);
+            PreparedStatement ps = db.prepare("SELECT " + COLUMNS + " FROM ingest_files WHERE " + where);
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
             List<StoredFile> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

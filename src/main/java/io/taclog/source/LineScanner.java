@@ -75,15 +75,9 @@ public final class LineScanner {
         this.eof = eof;
         this.bufStart = from;
         this.bufLen = 0;
+        Emitted e = new Emitted(out, from);
         long lineStart = from;
         long pos = from;
-        long consumed = from;
-        long lastLineStart = from;
-        int lines = 0;
-        long nulBytes = 0;
-        int nulRuns = 0;
-        long pendingNulBytes = 0;
-        int pendingNulRuns = 0;
         boolean discarding = false;
         byte[] head = null;
         if (pending != null && pending.lineStart() == from && pending.scannedTo() <= eof) {
@@ -94,7 +88,6 @@ public final class LineScanner {
         }
         final long lineLimit = (long) limits.maxLineBytes() + 1; // content may be followed by \r
 
-        scanning:
         while (true) {
             if (pos >= bufStart + bufLen && !fill(discarding ? pos : lineStart)) {
                 break;
@@ -107,35 +100,19 @@ public final class LineScanner {
                     continue;
                 }
                 long end = bufStart + nl + 1;
-                out.add(new SourceLine(fileId, lineStart, end - lineStart, head, LineFlaw.TOO_LONG));
-                lines++;
-                nulBytes += pendingNulBytes;
-                nulRuns += pendingNulRuns;
-                pendingNulBytes = 0;
-                pendingNulRuns = 0;
-                lastLineStart = lineStart;
-                consumed = end;
+                e.line(new SourceLine(fileId, lineStart, end - lineStart, head, LineFlaw.TOO_LONG), end);
                 lineStart = end;
                 pos = end;
                 discarding = false;
                 head = null;
-                if (budgetReached(limits, lines, consumed - from)) {
+                if (e.budgetReached(limits)) {
                     break;
                 }
                 continue;
             }
-            byte[] b = buf;
-            int limit = bufLen;
-            int j = i;
-            while (j < limit) {
-                byte c = b[j];
-                if (c == '\n' || c == 0) {
-                    break;
-                }
-                j++;
-            }
+            int j = indexOfNewlineOrNul(i);
             long at = bufStart + j;
-            if (j == limit) {
+            if (j == bufLen) {
                 pos = at;
                 if (pos - lineStart > lineLimit) {
                     discarding = true;
@@ -143,19 +120,12 @@ public final class LineScanner {
                 }
                 continue;
             }
-            if (b[j] == '\n') {
+            if (buf[j] == '\n') {
                 long end = at + 1;
-                out.add(makeLine(fileId, lineStart, at, end));
-                lines++;
-                nulBytes += pendingNulBytes;
-                nulRuns += pendingNulRuns;
-                pendingNulBytes = 0;
-                pendingNulRuns = 0;
-                lastLineStart = lineStart;
-                consumed = end;
+                e.line(makeLine(fileId, lineStart, at, end), end);
                 lineStart = end;
                 pos = end;
-                if (budgetReached(limits, lines, consumed - from)) {
+                if (e.budgetReached(limits)) {
                     break;
                 }
                 continue;
@@ -163,50 +133,25 @@ public final class LineScanner {
             // A NUL byte: find the end of the run (it may extend past the buffer).
             long runStart = at;
             byte[] fragment = runStart > lineStart ? copy(lineStart, (int) (runStart - lineStart)) : null;
-            pos = runStart;
-            boolean runReachesEof = false;
-            while (true) {
-                int k = (int) (pos - bufStart);
-                while (k < bufLen && buf[k] == 0) {
-                    k++;
-                }
-                pos = bufStart + k;
-                if (k < bufLen) {
-                    break;
-                }
-                if (!fill(pos)) {
-                    runReachesEof = true;
-                    break;
-                }
-            }
-            boolean skip = runReachesEof ? finalRead : holes.canSkip(runStart);
-            if (!skip) {
+            pos = skipNuls(runStart);
+            boolean runReachesEof = pos < 0;
+            if (runReachesEof ? !finalRead : !holes.canSkip(runStart)) {
                 break; // hold at lineStart: the hole may still be filled by its writer
             }
-            if (fragment != null) {
-                out.add(new SourceLine(fileId, lineStart, runStart - lineStart, stripBom(lineStart, fragment),
-                        LineFlaw.CUT_BY_NUL));
-                lines++;
-                nulBytes += pendingNulBytes;
-                nulRuns += pendingNulRuns;
-                pendingNulBytes = 0;
-                pendingNulRuns = 0;
-                lastLineStart = lineStart;
-                consumed = runStart;
+            if (runReachesEof) {
+                pos = eof;
             }
-            pendingNulBytes += pos - runStart;
-            pendingNulRuns++;
+            if (fragment != null) {
+                e.line(new SourceLine(fileId, lineStart, runStart - lineStart, stripBom(lineStart, fragment),
+                        LineFlaw.CUT_BY_NUL), runStart);
+            }
+            e.hole(pos - runStart);
             lineStart = pos;
             if (runReachesEof) {
-                // finalRead: nothing follows the hole, so it can be committed on its own.
-                nulBytes += pendingNulBytes;
-                nulRuns += pendingNulRuns;
-                pendingNulBytes = 0;
-                pendingNulRuns = 0;
-                consumed = pos;
+                e.commitHoles(pos); // finalRead: nothing follows the hole, so it can be committed on its own
                 break;
             }
-            if (fragment != null && budgetReached(limits, lines, consumed - from)) {
+            if (fragment != null && e.budgetReached(limits)) {
                 break;
             }
         }
@@ -214,26 +159,97 @@ public final class LineScanner {
         Oversize oversize = null;
         if (discarding) {
             if (finalRead) {
-                out.add(new SourceLine(fileId, lineStart, eof - lineStart, head, LineFlaw.TOO_LONG));
-                lines++;
-                lastLineStart = lineStart;
-                consumed = eof;
+                e.line(new SourceLine(fileId, lineStart, eof - lineStart, head, LineFlaw.TOO_LONG), eof);
             } else {
                 oversize = new Oversize(lineStart, pos, head);
             }
-        } else if (finalRead && lineStart < eof && consumed == lineStart && lines < limits.maxLines()) {
-            long end = eof;
-            byte[] rest = readRange(lineStart, (int) (end - lineStart));
-            out.add(new SourceLine(fileId, lineStart, end - lineStart, stripBom(lineStart, stripCr(rest)),
-                    LineFlaw.NO_TERMINATOR));
-            lines++;
-            nulBytes += pendingNulBytes;
-            nulRuns += pendingNulRuns;
-            lastLineStart = lineStart;
-            consumed = end;
+        } else if (finalRead && lineStart < eof && e.consumed == lineStart && e.lines < limits.maxLines()) {
+            byte[] rest = readRange(lineStart, (int) (eof - lineStart));
+            e.line(new SourceLine(fileId, lineStart, eof - lineStart, stripBom(lineStart, stripCr(rest)),
+                    LineFlaw.NO_TERMINATOR), eof);
         }
         this.channel = null;
-        return new Result(consumed, lines, nulBytes, nulRuns, lastLineStart, oversize);
+        return new Result(e.consumed, e.lines, e.nulBytes, e.nulRuns, e.lastLineStart, oversize);
+    }
+
+    /**
+     * What a scan has emitted so far. Skipped NUL runs count only once a line after them is emitted (or at
+     * a final read): a hole is never committed before the data that follows it.
+     */
+    private static final class Emitted {
+        final List<SourceLine> out;
+        final long from;
+        long consumed;
+        long lastLineStart;
+        int lines;
+        long nulBytes;
+        int nulRuns;
+        long pendingNulBytes;
+        int pendingNulRuns;
+
+        Emitted(List<SourceLine> out, long from) {
+            this.out = out;
+            this.from = from;
+            this.consumed = from;
+            this.lastLineStart = from;
+        }
+
+        void line(SourceLine l, long end) {
+            out.add(l);
+            lines++;
+            commitHoles(end);
+            lastLineStart = l.offset();
+        }
+
+        void hole(long bytes) {
+            pendingNulBytes += bytes;
+            pendingNulRuns++;
+        }
+
+        void commitHoles(long end) {
+            nulBytes += pendingNulBytes;
+            nulRuns += pendingNulRuns;
+            pendingNulBytes = 0;
+            pendingNulRuns = 0;
+            consumed = end;
+        }
+
+        boolean budgetReached(Limits limits) {
+            return lines >= limits.maxLines() || consumed - from >= limits.maxBytes();
+        }
+    }
+
+    /** Index of the first '\n' or NUL at or after {@code from} in the buffer, or bufLen. */
+    private int indexOfNewlineOrNul(int from) {
+        byte[] b = buf;
+        int limit = bufLen;
+        int j = from;
+        while (j < limit) {
+            byte c = b[j];
+            if (c == '\n' || c == 0) {
+                break;
+            }
+            j++;
+        }
+        return j;
+    }
+
+    /** Position of the first byte after the NUL run starting at {@code runStart}, or -1 if it reaches EOF. */
+    private long skipNuls(long runStart) throws IOException {
+        long pos = runStart;
+        while (true) {
+            int k = (int) (pos - bufStart);
+            while (k < bufLen && buf[k] == 0) {
+                k++;
+            }
+            pos = bufStart + k;
+            if (k < bufLen) {
+                return pos;
+            }
+            if (!fill(pos)) {
+                return -1;
+            }
+        }
     }
 
     /** Reads {@code length} bytes at {@code position} (used for identity hashes and offset markers). */
@@ -246,10 +262,6 @@ public final class LineScanner {
             }
         }
         return bb.position() == length ? bb.array() : Arrays.copyOf(bb.array(), bb.position());
-    }
-
-    private boolean budgetReached(Limits limits, int lines, long bytes) {
-        return lines >= limits.maxLines() || bytes >= limits.maxBytes();
     }
 
     private SourceLine makeLine(long fileId, long lineStart, long newlineAt, long end) throws IOException {

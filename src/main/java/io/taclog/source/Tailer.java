@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -334,7 +333,9 @@ public final class Tailer implements Closeable {
         long from = tf.readPos;
         int before = out.size();
         LineScanner.Limits limits = new LineScanner.Limits(opt.maxLineBytes(), linesLeft, bytesLeft);
-        LineScanner.Result r = lineScanner.scan(tf.channel, tf.fileId, from, size, limits, holePolicy(tf), finalRead,
+        // a file that can no longer grow has no writer left to fill a hole: skip holes at once
+        LineScanner.HolePolicy holes = finalRead ? LineScanner.HolePolicy.ALWAYS : holePolicy(tf);
+        LineScanner.Result r = lineScanner.scan(tf.channel, tf.fileId, from, size, limits, holes, finalRead,
                 tf.oversize, out);
         tf.oversize = r.oversize();
         if (r.consumedTo() == from) {

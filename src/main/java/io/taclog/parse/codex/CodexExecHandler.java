@@ -1,7 +1,6 @@
 package io.taclog.parse.codex;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.taclog.ingest.LineClassifier;
 import io.taclog.ingest.LineOutcome;
 import io.taclog.ingest.ParseContext;
@@ -89,22 +88,15 @@ public final class CodexExecHandler implements RecordHandler {
     }
 
     private LineOutcome turnCompleted(JsonNode r, String thread, Instant at, ParseContext ctx) {
-        TokenUsage snapshot = CodexUsage.of(r.get("usage"));
-        JsonNode prevRaw = ctx.state().get(TOTAL);
-        TokenUsage prev = prevRaw == null ? null : CodexUsage.fromRaw(prevRaw);
-        if (prev != null && prev.equals(snapshot)) {
+        CumulativeUsage.Step step = CumulativeUsage.advance(ctx.state(), TOTAL, CodexUsage.of(r.get("usage")), null);
+        if (step.unchanged()) {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "turn.completed unchanged usage"));
         }
-        TokenUsage call = prev != null && snapshot.dominates(prev) ? snapshot.minus(prev) : snapshot;
-        ArrayNode raw = LineClassifier.JSON.createArrayNode();
-        for (long v : CodexUsage.raw(snapshot)) {
-            raw.add(v);
-        }
-        ctx.state().set(TOTAL, raw);
+        TokenUsage call = step.call();
         if (call.isZero()) {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "turn.completed without tokens"));
         }
-        String key = "codex-exec:" + (thread != null ? thread : ctx.path()) + ":" + raw;
+        String key = "codex-exec:" + (thread != null ? thread : ctx.path()) + ":" + step.snapshotKey();
         return LineOutcome.rows(new ApiCallObserved(ref(thread, ctx), key, null, null, at, TimeSource.OBSERVED,
                 "unknown", "openai", call, true, null, null, false, FORMAT));
     }

@@ -1,7 +1,6 @@
 package io.taclog.parse.codex;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.taclog.ingest.LineClassifier;
 import io.taclog.ingest.LineOutcome;
 import io.taclog.ingest.ParseContext;
@@ -114,30 +113,18 @@ public final class CodexRolloutHandler implements RecordHandler {
         if (info == null || !info.isObject()) {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count without usage"));
         }
-        TokenUsage total = CodexUsage.of(info.get("total_token_usage"));
-        JsonNode prevRaw = ctx.state().get(TOTAL);
-        TokenUsage prev = prevRaw == null ? null : CodexUsage.fromRaw(prevRaw);
-        if (prev != null && prev.equals(total)) {
+        // totals that went down restarted (a resumed process): that call's own usage is last_token_usage
+        CumulativeUsage.Step step = CumulativeUsage.advance(ctx.state(), TOTAL,
+                CodexUsage.of(info.get("total_token_usage")), CodexUsage.of(info.get("last_token_usage")));
+        if (step.unchanged()) {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count unchanged total"));
         }
-        TokenUsage call;
-        if (prev != null && total.dominates(prev)) {
-            call = total.minus(prev);
-        } else if (prev == null) {
-            call = total;
-        } else {
-            call = CodexUsage.of(info.get("last_token_usage")); // totals restarted (a resumed process)
-        }
-        ArrayNode raw = LineClassifier.JSON.createArrayNode();
-        for (long v : CodexUsage.raw(total)) {
-            raw.add(v);
-        }
-        ctx.state().set(TOTAL, raw);
+        TokenUsage call = step.call();
         if (call.isZero()) {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count without new tokens"));
         }
         String model = ctx.state().path(MODEL).asText("unknown");
-        String key = "codex:" + (sid != null ? sid : ctx.path()) + ":" + raw;
+        String key = "codex:" + (sid != null ? sid : ctx.path()) + ":" + step.snapshotKey();
         return LineOutcome.rows(new ApiCallObserved(ref(sid, ctx), key, null, null, at, timeSource, model, "openai",
                 call, true, null, null, false, FORMAT));
     }
