@@ -57,7 +57,7 @@ public final class ToolsQuery {
             row.put("unanswered", c[2]);
             row.put("latency_p50_ms", percentile(l, 0.50));
             row.put("latency_p95_ms", percentile(l, 0.95));
-            row.put("latency_max_ms", l.isEmpty() ? null : l.get(l.size() - 1));
+            row.put("latency_max_ms", l.isEmpty() ? null : (double) Math.round(l.get(l.size() - 1)));
             out.add(row);
         }
         out.sort((a, b) -> Long.compare((Long) b.get("calls"), (Long) a.get("calls")));
@@ -69,6 +69,6 @@ public final class ToolsQuery {
             return null;
         }
         int idx = (int) Math.ceil(p * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(idx, sorted.size() - 1)));
+        return (double) Math.round(sorted.get(Math.max(0, Math.min(idx, sorted.size() - 1))));
     }
 }

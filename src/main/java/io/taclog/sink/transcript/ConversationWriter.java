@@ -142,9 +142,9 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
         ps.executeUpdate();
         if (b.toolUseId() != null) {
             // both sides of the pair may now have recorded times: recompute the latency
-            PreparedStatement lat = ctx.statement("UPDATE conversations SET tool_latency_ms = (julianday(timestamp) - "
-                    + "julianday((SELECT u.timestamp FROM conversations u WHERE u.tool_use_id = conversations.tool_use_id "
-                    + "AND u.content_type = 'tool_use' AND u.time_source = 'recorded' LIMIT 1))) * 86400000.0 "
+            PreparedStatement lat = ctx.statement("UPDATE conversations SET tool_latency_ms = "
+                    + "ROUND((julianday(timestamp) - julianday((SELECT u.timestamp FROM conversations u WHERE u.tool_use_id = conversations.tool_use_id "
+                    + "AND u.content_type = 'tool_use' AND u.time_source = 'recorded' LIMIT 1))) * 86400000.0) "
                     + "WHERE tool_use_id = ? AND content_type = 'tool_result' AND time_source = 'recorded'");
             lat.setString(1, b.toolUseId());
             lat.executeUpdate();
