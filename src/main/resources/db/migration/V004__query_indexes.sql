@@ -6,3 +6,5 @@ CREATE INDEX idx_api_calls_cost_window ON api_calls(timestamp, worker_id, model,
 CREATE INDEX idx_api_calls_worker_model ON api_calls(worker_id, model, estimated_cost_usd);
 -- Errors in a window (query errors) without scanning every event.
 CREATE INDEX idx_events_time ON system_events(timestamp, severity);
+-- Joining transcript streams to the coordinator's workers looks workers up by log file.
+CREATE INDEX idx_workers_log_file ON worker_sessions(log_file);

@@ -40,20 +40,24 @@ public final class Formats {
     private final Map<String, Object> camelBeans = new LinkedHashMap<>();
     private final PriceTable prices;
     private final WorkerLinker linker = new WorkerLinker();
+    private final CoordinatorFormats coordinator;
 
     public Formats(TaclogConfig config, Clock clock) {
         this.prices = PriceTables.load(config.get(ConfigKeys.PRICES_FILE));
         TranscriptPaths paths = new TranscriptPaths(config.get(ConfigKeys.WORKER_ID_PATTERN),
                 config.get(ConfigKeys.TASK_PATTERN));
         boolean keepImages = config.get(ConfigKeys.KEEP_IMAGES);
-        List<RecordHandler> transcripts = List.of(
+        // --- coordinator outputs (TAC-8 log, JSONL events, api-calls log): see CoordinatorFormats
+        this.coordinator = new CoordinatorFormats(config, linker, prices);
+        List<RecordHandler> transcripts = new ArrayList<>(coordinator.transcriptHandlers());
+        transcripts.addAll(List.of(
                 new ClaudeStreamJsonHandler(paths, keepImages),
                 new ClaudeSessionHandler(paths, keepImages),
                 new CodexRolloutHandler(paths),
-                new CodexExecHandler(paths));
+                new CodexExecHandler(paths)));
         parsers.add(new SourceKindParser(SourceKinds.TRANSCRIPTS, transcripts, new WorkerTextHandler(paths)));
-        parsers.add(SourceKindParser.generic(SourceKinds.COORDINATOR_LOG));
-        parsers.add(SourceKindParser.generic(SourceKinds.COORDINATOR_EVENTS));
+        parsers.add(coordinator.logParser());
+        parsers.add(coordinator.eventsParser());
 
         writers.add(new StreamStartedWriter(linker));
         writers.add(new ConversationWriter(linker));
@@ -61,6 +65,7 @@ public final class Formats {
         writers.add(new WorkerResultWriter(linker));
         writers.add(new WorkerOutputWriter(linker));
         writers.add(new PullRequestWriter(linker));
+        writers.addAll(coordinator.writers());
     }
 
     public List<SourceKindParser> parsers() {
@@ -82,6 +87,20 @@ public final class Formats {
     /** Checks of stored content against a fresh parse, run by {@code taclog validate}. */
     public List<ContentCheck> contentChecks() {
         return List.of(new WorkerTotalsCheck());
+    }
+
+    /**
+     * Wires what needs the open database (the work-queue step, the stall check, the backfill finisher);
+     * called once by {@link IngestRuntime}.
+     */
+    public void attach(TaclogConfig config, io.taclog.sink.Database db, io.taclog.ingest.IngestMonitor monitor,
+                       Clock clock, boolean backfill) {
+        coordinator.attach(config, db, new io.taclog.sink.FactWriters(writers), monitor, clock, backfill, camelBeans);
+    }
+
+    /** What a backfill does after every source is read (coordinator time estimates, derived facts). */
+    public String finishBackfill() throws java.sql.SQLException {
+        return coordinator.finisher() == null ? "" : coordinator.finisher().finish().toString();
     }
 
     /** Extra beans the routes refer to (e.g. the work-queue snapshot step), by registry name. */

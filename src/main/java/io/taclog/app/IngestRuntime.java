@@ -39,6 +39,7 @@ public final class IngestRuntime implements AutoCloseable {
         this.backfill = backfill;
         this.registry = new SqliteFileRegistry(db, clock);
         this.formats = new Formats(config, clock);
+        formats.attach(config, db, monitor, clock, backfill);
         this.parser = new BatchParser(formats.parsers(), backfill);
         this.writer = new BatchWriter(db, new FactWriters(formats.writers()), clock);
     }

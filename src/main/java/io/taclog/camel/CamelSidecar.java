@@ -20,6 +20,9 @@ public final class CamelSidecar {
         main.bind("parseBatch", new ParseBatchProcessor(runtime.parser()));
         main.bind("commitBatch", new CommitBatchProcessor(runtime.writer()));
         runtime.formats().camelBeans().forEach(main::bind);
+        // one work-queue route per configured tasks.md, from the YAML template (Camel Main collects route builders)
+        main.bind("coordinatorQueueRoutes",
+                new WorkQueueRoutes(runtime.config().get(io.taclog.config.ConfigKeys.COORDINATOR_QUEUE)));
     }
 
     /** Starts the routes and returns (backfill, tests). */

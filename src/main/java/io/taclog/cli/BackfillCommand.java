@@ -68,8 +68,13 @@ public final class BackfillCommand implements Callable<Integer> {
                 sidecar.stop();
                 p.finish();
             }
+            // coordinator outputs: estimate coordinator.log times, derive what depends on them (docs/coordinator.md)
+            String coordinator = done ? runtime.formats().finishBackfill() : "";
             report.after();
             report.print(out);
+            if (!coordinator.isEmpty()) {
+                out.println(coordinator);
+            }
             if (!done) {
                 err.println("taclog: backfill timed out before every source was read; what was read is committed");
                 return Main.FAILURE;

@@ -160,10 +160,24 @@ public final class ConfigKeys {
                     + "tac8-rules.yaml. Copy it to reword a template without a code change.",
             Parsers::optionalPath);
 
+    // --- coordinator outputs (issue 4) ------------------------------------------------------------
+
+    public static final ConfigKey<Long> DERIVE_CHECK_INTERVAL = key("taclog.derive.check-interval-ms", "60000",
+            "milliseconds", RARE, "How often the sidecar looks for stalled workers (a worker the coordinator still "
+                    + "counts as running whose transcript is silent); a backfill checks once, at its end.",
+            Parsers.longIn(100, 86_400_000));
+
+    public static final ConfigKey<java.util.Map<String, String>> EVENTS_FIELD_MAP = key(
+            "taclog.coordinator.events.field-map", "", "name=name list", RARE,
+            "Field names of the JSONL event contract as a coordinator writes them: contract=yours pairs, e.g. "
+                    + "'event=type,ts=time,session_id=run'; unlisted fields keep the contract's names "
+                    + "(docs/coordinator-events.md).", Parsers::fieldMap);
+
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
             TASK_PATTERN, PRICES_FILE, TIMEZONE, MAX_LINE_BYTES, BATCH_MAX_LINES, BATCH_MAX_BYTES, BATCH_MAX_WAIT,
             SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT, IDLE_CLOSE, NUL_HOLE_GRACE, DB_BUSY_TIMEOUT, DB_RETRY_MAX,
-            DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES, QUEUE_POLL, COORDINATOR_RULES);
+            DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES, QUEUE_POLL, COORDINATOR_RULES,
+            DERIVE_CHECK_INTERVAL, EVENTS_FIELD_MAP);
 }

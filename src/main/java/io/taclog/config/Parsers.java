@@ -87,6 +87,24 @@ final class Parsers {
         return list(s).stream().map(Path::of).toList();
     }
 
+    /** {@code a=b,c=d} pairs; each side a field name, no name used twice. */
+    static java.util.Map<String, String> fieldMap(String s) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String pair : list(s)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw new IllegalArgumentException("'" + pair + "' is not contract=yours");
+            }
+            String contract = pair.substring(0, eq).strip();
+            String theirs = pair.substring(eq + 1).strip();
+            if (out.containsKey(contract) || out.containsValue(theirs)) {
+                throw new IllegalArgumentException("'" + pair + "' maps a field that is already mapped");
+            }
+            out.put(contract, theirs);
+        }
+        return java.util.Map.copyOf(out);
+    }
+
     static String text(String s) {
         return s;
     }

@@ -79,6 +79,24 @@ public final class IngestMonitor {
         return !drained.isEmpty() && drained.values().stream().allMatch(Boolean::booleanValue);
     }
 
+    /**
+     * True once at least one source not matched by {@code except} registered and all such sources are
+     * drained (a backfill applies the work queue's current version after the logs that came before it).
+     */
+    public boolean drainedExcept(java.util.function.Predicate<String> except) {
+        boolean any = false;
+        for (var e : drained.entrySet()) {
+            if (except.test(e.getKey())) {
+                continue;
+            }
+            any = true;
+            if (!e.getValue()) {
+                return false;
+            }
+        }
+        return any;
+    }
+
     /** Waits until every source is drained; false on timeout. */
     public boolean awaitDrained(Duration timeout, Runnable onTick) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -69,6 +69,25 @@ public final class WriteContext {
         beforeCommit.clear();
     }
 
+    /**
+     * Runs {@code work} in one write transaction with a context of its own, for facts that are not read
+     * from a tailed file (a work-queue snapshot, a periodic check); deferred actions run before commit.
+     */
+    public static <T> T transaction(Database db, Instant now, ContextWork<T> work) throws SQLException {
+        return db.write(c -> {
+            WriteContext ctx = new WriteContext(db, now);
+            T result = work.run(ctx);
+            ctx.runBeforeCommit();
+            return result;
+        });
+    }
+
+    /** Work done with a write context inside one transaction. */
+    @FunctionalInterface
+    public interface ContextWork<T> {
+        T run(WriteContext ctx) throws SQLException;
+    }
+
     /** A deferred database action. */
     @FunctionalInterface
     public interface SqlAction {

@@ -2,7 +2,11 @@ package io.taclog.sink.transcript;
 
 import io.taclog.model.PullRequestObserved;
 import io.taclog.model.Times;
+import io.taclog.model.coordinator.Sources;
+import io.taclog.model.coordinator.Stamp;
+import io.taclog.model.coordinator.TaskStatusChanged;
 import io.taclog.sink.FactWriter;
+import io.taclog.sink.coordinator.TaskTransitions;
 import io.taclog.sink.WriteContext;
 import io.taclog.sink.workers.WorkerLinker;
 import java.sql.PreparedStatement;
@@ -10,7 +14,8 @@ import java.sql.SQLException;
 
 /**
  * A pull request seen in a worker's transcript: the task gets its PR number and URL (derived, with the
- * evidence kept in a system event), since the coordinator never logs completions.
+ * evidence kept in a system event) and a derived 'completed' transition in its history, since the
+ * coordinator never logs completions.
  */
 public final class PullRequestWriter implements FactWriter<PullRequestObserved> {
 
@@ -34,7 +39,21 @@ public final class PullRequestWriter implements FactWriter<PullRequestObserved> 
         seen.setInt(2, p.prNumber());
         try (java.sql.ResultSet rs = seen.executeQuery()) {
             if (rs.next()) {
-                return; // the same PR seen again (the other copy of the transcript, a later `gh pr view`)
+                // the same PR seen again (the other copy of the transcript, a later `gh pr view`): a copy with
+                // timestamps gives the event and the completion their recorded time
+                if (io.taclog.model.TimeSource.RECORDED.equals(p.timeSource())) {
+                    PreparedStatement up = ctx.statement("UPDATE system_events SET timestamp = ?, time_source = ? "
+                            + "WHERE event_type = 'pr_created' AND worker_id = ? "
+                            + "AND json_extract(details, '$.pr_number') = ? "
+                            + "AND COALESCE(time_source, '') <> 'recorded'");
+                    up.setString(1, Times.format(p.at()));
+                    up.setString(2, p.timeSource());
+                    up.setString(3, worker);
+                    up.setInt(4, p.prNumber());
+                    up.executeUpdate();
+                    completeTask(p, worker, ctx);
+                }
+                return;
             }
         }
         PreparedStatement task = ctx.statement("UPDATE tasks SET pr_number = COALESCE(pr_number, ?), "
@@ -56,5 +75,32 @@ public final class PullRequestWriter implements FactWriter<PullRequestObserved> 
         ev.setString(7, p.timeSource());
         ev.setString(8, worker);
         ev.executeUpdate();
+        completeTask(p, worker, ctx);
+    }
+
+    /**
+     * A worker's new pull request is the evidence that its task completed (TAC-8 never logs completions):
+     * a derived 'completed' transition in the task's history, with the PR.
+     */
+    private static void completeTask(PullRequestObserved p, String worker, WriteContext ctx) throws SQLException {
+        PreparedStatement ps = ctx.statement("SELECT session_id, task_id FROM worker_sessions WHERE worker_id = ?");
+        ps.setString(1, worker);
+        String session;
+        String task;
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return;
+            }
+            session = rs.getString(1);
+            task = rs.getString(2);
+        }
+        String evidence = io.taclog.parse.tac8.JsonObj.of().put("rule", "gh pr create printed a new pull request in "
+                + "the worker's transcript").put("evidence", p.evidence())
+                .put("file", p.stream().sourcePath()).put("agent_session_id", p.stream().agentSessionId()).json();
+        // keyed by task and PR, not by worker: a provisional worker is renamed when it is linked
+        TaskTransitions.record(ctx, new TaskStatusChanged("P:" + task + ":" + p.prNumber(), session, task,
+                new Stamp(p.at(), p.timeSource(), false), "completed", worker, "pull request #" + p.prNumber()
+                + " created", Sources.TRANSCRIPT, true, evidence, null, null, null, null, null, p.prNumber(), p.prUrl(),
+                null));
     }
 }

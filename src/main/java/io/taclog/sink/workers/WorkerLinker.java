@@ -210,6 +210,8 @@ public final class WorkerLinker {
         }
         PreparedStatement ps = ctx.statement("SELECT worker_id, spawned_at, time_source FROM worker_sessions "
                 + "WHERE origin = 'coordinator' AND agent_session_id IS NULL AND (task_id = ? OR log_file = ?) "
+                // a launch that failed before a process ran (no PID) has no transcript to claim
+                + "AND NOT (status = 'failed' AND pid IS NULL) "
                 + "ORDER BY spawned_at DESC");
         ps.setString(1, ref.taskHint());
         ps.setString(2, ref.sourcePath());
@@ -364,7 +366,17 @@ public final class WorkerLinker {
         exec(ctx, "DELETE FROM worker_model_usage WHERE worker_id = ?1 AND model IN "
                 + "(SELECT model FROM worker_model_usage WHERE worker_id = ?2)", from, into);
         exec(ctx, "UPDATE worker_model_usage SET worker_id = ?2 WHERE worker_id = ?1", from, into);
-        exec(ctx, "UPDATE system_events SET worker_id = ?2 WHERE worker_id = ?1", from, into);
+        // a transcript-only worker's events belong to the no-coordinator session and name it in their message
+        exec(ctx, "UPDATE system_events SET worker_id = ?2, message = REPLACE(message, 'worker ' || ?1 || ' ', "
+                + "'worker ' || ?2 || ' '), session_id = CASE WHEN session_id = '" + NO_COORDINATOR + "' THEN "
+                + "COALESCE((SELECT w.session_id FROM worker_sessions w WHERE w.worker_id = ?2), session_id) "
+                + "ELSE session_id END WHERE worker_id = ?1", from, into);
+        // the coordinator tables that name workers (schema v3): status history, worktree operations, tasks
+        exec(ctx, "UPDATE task_status_history SET worker_id = ?2, session_id = CASE WHEN session_id = '"
+                + NO_COORDINATOR + "' THEN COALESCE((SELECT w.session_id FROM worker_sessions w "
+                + "WHERE w.worker_id = ?2), session_id) ELSE session_id END WHERE worker_id = ?1", from, into);
+        exec(ctx, "UPDATE worktree_operations SET worker_id = ?2 WHERE worker_id = ?1", from, into);
+        exec(ctx, "UPDATE tasks SET worker_id = ?2 WHERE worker_id = ?1", from, into);
         ctx.txCache().remove(NEXT_INDEX + from);
         ctx.txCache().remove(NEXT_INDEX + into);
     }

@@ -68,7 +68,10 @@ public final class LineRules {
     public static LineRules parse(String yaml, String origin) {
         Object doc;
         try {
-            doc = new Load(LoadSettings.builder().setLabel(origin).build()).loadFromString(yaml);
+            // one buffer for the whole text: snakeyaml-engine 3.0.1 fails when a chunk boundary falls inside
+            // a surrogate pair (an emoji), which the rules are full of
+            doc = new Load(LoadSettings.builder().setLabel(origin).setBufferSize(yaml.length() + 16).build())
+                    .loadFromString(yaml);
         } catch (YamlEngineException e) {
             throw ConfigException.of(KEY, origin, "not valid YAML: " + oneLine(e.getMessage()));
         }

@@ -1,0 +1,73 @@
+package io.taclog.app;
+
+import io.taclog.ingest.IngestMonitor;
+import io.taclog.sink.coordinator.WorkQueueIngest;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work-queue route's step (bean {@code workQueue}): applies one version of a tasks.md and tells the
+ * ingest monitor that the file was read, so a backfill waits for the queue as it waits for the tailed
+ * files. Plain Java: the route binds the file's bytes, path and modification time to its arguments.
+ */
+public final class WorkQueueStep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkQueueStep.class);
+
+    private static final String PREFIX = "coordinator-queue:";
+    private static final Duration WAIT_LIMIT = Duration.ofHours(6);
+
+    private final WorkQueueIngest ingest;
+    private final IngestMonitor monitor;
+    private final boolean waitForLogs;
+
+    /**
+     * @param waitForLogs a backfill with other sources: the queue's current version is the newest state, so
+     *     it is applied after every log and transcript line (the order of events), whatever order the routes
+     *     poll in
+     */
+    WorkQueueStep(WorkQueueIngest ingest, IngestMonitor monitor, List<Path> files, boolean waitForLogs) {
+        this.ingest = ingest;
+        this.monitor = monitor;
+        this.waitForLogs = waitForLogs;
+        for (Path f : files) {
+            if (f.toFile().isFile()) {
+                monitor.register(sourceId(f.toString())); // a backfill waits until this file was read once
+            } else {
+                LOG.warn("work-queue file {} does not exist (yet); it is read when it appears", f);
+            }
+        }
+    }
+
+    static String sourceId(String path) {
+        return PREFIX + Path.of(path).toAbsolutePath().normalize();
+    }
+
+    /** Applies one version; returns its outcome (applied, duplicate, late, not-a-queue). */
+    public String ingest(byte[] content, String path, Long modifiedMillis) throws SQLException, InterruptedException {
+        if (waitForLogs) {
+            awaitOtherSources();
+        }
+        WorkQueueIngest.Result r = ingest.ingest(path, content,
+                modifiedMillis == null ? null : Instant.ofEpochMilli(modifiedMillis));
+        LOG.debug("work-queue version of {}: {} ({} facts)", path, r.outcome(), r.facts());
+        monitor.drained(sourceId(path));
+        return r.outcome();
+    }
+
+    private void awaitOtherSources() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
+        while (!monitor.drainedExcept(id -> id.startsWith(PREFIX))) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("other sources not drained after {}; applying the work queue anyway", WAIT_LIMIT);
+                return;
+            }
+            Thread.sleep(50); // a backfill only: the Camel poll thread of this route waits for the logs
+        }
+    }
+}

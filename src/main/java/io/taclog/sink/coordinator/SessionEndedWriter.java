@@ -1,0 +1,39 @@
+package io.taclog.sink.coordinator;
+
+import io.taclog.model.coordinator.SessionEnded;
+import io.taclog.sink.FactWriter;
+import io.taclog.sink.WriteContext;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/** Ends a session; a 'signal' reason set by the signal line is kept unless the end overrides it. */
+public final class SessionEndedWriter implements FactWriter<SessionEnded> {
+
+    @Override
+    public Class<SessionEnded> type() {
+        return SessionEnded.class;
+    }
+
+    @Override
+    public void write(SessionEnded e, WriteContext ctx) throws SQLException {
+        Sessions.ensure(ctx, e.sessionId(), e.when(), null);
+        if (!e.atLastLine()) {
+            Sessions.touch(ctx, e.sessionId(), e.when());
+        }
+        PreparedStatement ps = ctx.statement("UPDATE coordinator_sessions SET "
+                + "ended_at = CASE WHEN ?1 THEN COALESCE(last_seen_at, ?2) ELSE ?2 END, "
+                + "ended_time_source = CASE WHEN ?1 AND last_seen_at IS NOT NULL THEN time_source ELSE ?3 END, "
+                + "exit_reason = CASE WHEN exit_reason = 'signal' AND NOT ?4 THEN exit_reason ELSE ?5 END "
+                + "WHERE session_id = ?6");
+        ps.setBoolean(1, e.atLastLine());
+        ps.setString(2, Sql.at(e.when()));
+        ps.setString(3, e.when().timeSource());
+        ps.setBoolean(4, e.overrideReason());
+        Sql.text(ps, 5, e.exitReason());
+        ps.setString(6, e.sessionId());
+        ps.executeUpdate();
+        if (!e.atLastLine()) {
+            Estimates.register(ctx, "coordinator_sessions", e.sessionId(), "ended_at", e.when());
+        }
+    }
+}

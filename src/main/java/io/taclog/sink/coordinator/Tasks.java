@@ -1,0 +1,130 @@
+package io.taclog.sink.coordinator;
+
+import io.taclog.model.coordinator.Stamp;
+import io.taclog.model.coordinator.TaskObserved;
+import io.taclog.sink.WriteContext;
+import io.taclog.sink.workers.WorkerLinker;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Task rows: created by whichever record names a task first (a detection, a status, a spawn, a
+ * transcript), completed by the others in any order. The session of a task is the coordinator session
+ * that detected it; placeholders of transcript-only or queue-only records give way to a real one.
+ */
+final class Tasks {
+
+    private static final String UPGRADE_SESSION = "session_id = CASE WHEN tasks.session_id IN ('"
+            + WorkerLinker.NO_COORDINATOR + "', '" + Sessions.QUEUE_ONLY + "') AND excluded.session_id NOT IN ('"
+            + WorkerLinker.NO_COORDINATOR + "', '" + Sessions.QUEUE_ONLY + "') THEN excluded.session_id "
+            + "ELSE tasks.session_id END";
+
+    private Tasks() {
+    }
+
+    /** Makes sure a task row exists (a record that only names the task). */
+    static void ensure(WriteContext ctx, String taskId, String sessionId, Stamp when, String origin)
+            throws SQLException {
+        String cacheKey = "task:" + taskId;
+        if (ctx.txCache().containsKey(cacheKey)) {
+            return;
+        }
+        PreparedStatement ps = ctx.statement("INSERT INTO tasks(task_id, session_id, detected_at, time_source, source, "
+                + "issue_number, status, status_source, detection_seen) VALUES (?,?,?,?,?,?,'detected',?,0) "
+                + "ON CONFLICT(task_id) DO UPDATE SET " + UPGRADE_SESSION + ", source = CASE WHEN tasks.source = "
+                + "'transcript' THEN excluded.source ELSE tasks.source END RETURNING (detected_at = ?)");
+        ps.setString(1, taskId);
+        ps.setString(2, sessionId == null ? WorkerLinker.NO_COORDINATOR : sessionId);
+        ps.setString(3, Sql.at(when));
+        ps.setString(4, when.timeSource());
+        ps.setString(5, sourceOf(taskId, origin));
+        Sql.integer(ps, 6, WorkerLinker.issueNumber(taskId));
+        ps.setString(7, origin);
+        ps.setString(8, Sql.at(when));
+        boolean stampedNow;
+        try (var rs = ps.executeQuery()) {
+            stampedNow = rs.next() && rs.getBoolean(1);
+        }
+        if (stampedNow) {
+            Estimates.register(ctx, "tasks", taskId, "detected_at", when);
+        }
+        ctx.txCache().put(cacheKey, Boolean.TRUE);
+    }
+
+    /** A detection record: the task's details, and the earliest detection time wins. */
+    static void detected(WriteContext ctx, TaskObserved t) throws SQLException {
+        ensure(ctx, t.taskId(), t.sessionId(), t.when(), t.origin());
+        PreparedStatement ps = ctx.statement("UPDATE tasks SET " + UPGRADE_SESSION.replace("excluded.session_id", "?1")
+                + ", title = COALESCE(?2, title), priority = COALESCE(?3, priority), labels = COALESCE(?4, labels), "
+                + "description = COALESCE(?5, description), issue_url = COALESCE(?6, issue_url), "
+                + "issue_number = COALESCE(?7, issue_number), source = CASE WHEN ?8 IS NOT NULL AND (source IN "
+                + "('transcript', 'coordinator-log', 'work-queue', 'coordinator-event') OR NOT detection_seen) "
+                + "THEN ?8 ELSE source END, time_source = CASE WHEN ?9 < detected_at THEN ?10 ELSE time_source END, "
+                + "detected_at = MIN(detected_at, ?9), detection_seen = 1 WHERE task_id = ?11");
+        Sql.text(ps, 1, t.sessionId() == null ? WorkerLinker.NO_COORDINATOR : t.sessionId());
+        Sql.text(ps, 2, t.title());
+        Sql.integer(ps, 3, t.priority());
+        Sql.text(ps, 4, t.labelsJson());
+        Sql.text(ps, 5, t.description());
+        Sql.text(ps, 6, t.issueUrl());
+        Sql.integer(ps, 7, t.issueNumber());
+        Sql.text(ps, 8, t.taskSource());
+        ps.setString(9, Sql.at(t.when()));
+        ps.setString(10, t.when().timeSource());
+        ps.setString(11, t.taskId());
+        ps.executeUpdate();
+    }
+
+    static String sourceOf(String taskId, String origin) {
+        return taskId != null && taskId.startsWith("gh-") ? "github" : origin;
+    }
+
+    /** Recomputes a task's current status and lifecycle columns from its transitions (latest by time). */
+    static void recompute(WriteContext ctx, String taskId) throws SQLException {
+        PreparedStatement ps = ctx.statement(RECOMPUTE);
+        ps.setString(1, taskId);
+        ps.executeUpdate();
+    }
+
+    private static final String H = "FROM task_status_history h WHERE h.task_id = tasks.task_id";
+    private static final String LATEST = " ORDER BY h.timestamp DESC, h.history_id DESC LIMIT 1)";
+    private static final String FIRST = " ORDER BY h.timestamp, h.history_id LIMIT 1)";
+
+    private static final String RECOMPUTE = "UPDATE tasks SET "
+            + "status = COALESCE((SELECT h.to_status " + H + LATEST + ", status), "
+            + "status_source = COALESCE((SELECT h.source " + H + LATEST + ", status_source), "
+            + "worker_id = COALESCE((SELECT h.worker_id " + H + " AND h.worker_id IS NOT NULL" + LATEST
+            + ", worker_id), "
+            + "worktree_path = COALESCE((SELECT h.worktree_path " + H + " AND h.worktree_path IS NOT NULL" + LATEST
+            + ", worktree_path), "
+            + "assigned_at = COALESCE((SELECT h.timestamp " + H + " AND h.to_status IN ('assigned', 'active')" + FIRST
+            + ", assigned_at), "
+            + "assigned_time_source = COALESCE((SELECT h.time_source " + H
+            + " AND h.to_status IN ('assigned', 'active')" + FIRST + ", assigned_time_source), "
+            + "started_at = COALESCE((SELECT h.timestamp " + H + " AND h.to_status = 'active'" + FIRST
+            + ", started_at), "
+            + "started_time_source = COALESCE((SELECT h.time_source " + H + " AND h.to_status = 'active'" + FIRST
+            + ", started_time_source), "
+            + "completed_at = COALESCE((SELECT h.timestamp " + H + " AND h.to_status = 'completed'" + LATEST
+            + ", completed_at), "
+            + "completed_time_source = COALESCE((SELECT h.time_source " + H + " AND h.to_status = 'completed'" + LATEST
+            + ", completed_time_source), "
+            + "failed_at = COALESCE((SELECT h.timestamp " + H + " AND h.to_status = 'failed'" + LATEST
+            + ", failed_at), "
+            + "failed_time_source = COALESCE((SELECT h.time_source " + H + " AND h.to_status = 'failed'" + LATEST
+            + ", failed_time_source), "
+            + "failure_reason = COALESCE((SELECT h.reason " + H + " AND h.to_status = 'failed'" + LATEST
+            + ", failure_reason), "
+            + "failure_type = COALESCE((SELECT h.failure_type " + H + " AND h.failure_type IS NOT NULL" + LATEST
+            + ", failure_type), "
+            + "attempts = COALESCE((SELECT MAX(h.attempt) " + H
+            + " AND h.to_status IN ('failed', 'pending')), attempts), "
+            + "max_attempts = COALESCE((SELECT MAX(h.max_attempts) " + H + "), max_attempts), "
+            + "pr_number = COALESCE((SELECT h.pr_number " + H + " AND h.pr_number IS NOT NULL" + LATEST
+            + ", pr_number), "
+            + "pr_url = COALESCE((SELECT h.pr_url " + H + " AND h.pr_url IS NOT NULL" + LATEST + ", pr_url), "
+            + "time_source = CASE WHEN (SELECT MIN(h.timestamp) " + H + ") < detected_at "
+            + "THEN (SELECT h.time_source " + H + FIRST + " ELSE time_source END, "
+            + "detected_at = MIN(detected_at, COALESCE((SELECT MIN(h.timestamp) " + H + "), detected_at)) "
+            + "WHERE task_id = ?";
+}
