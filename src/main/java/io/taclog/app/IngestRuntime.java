@@ -75,7 +75,8 @@ public final class IngestRuntime implements AutoCloseable {
                 config.get(ConfigKeys.RECURSIVE), config.get(ConfigKeys.MAX_LINE_BYTES),
                 config.get(ConfigKeys.BATCH_MAX_LINES), config.get(ConfigKeys.BATCH_MAX_BYTES),
                 config.get(ConfigKeys.MAX_OPEN_FILES), Duration.ofMillis(config.get(ConfigKeys.SCAN_INTERVAL)),
-                Duration.ofMillis(config.get(ConfigKeys.ROTATE_WAIT)), Duration.ofMillis(config.get(ConfigKeys.IDLE_CLOSE)),
+                Duration.ofMillis(config.get(ConfigKeys.ROTATE_WAIT)),
+                Duration.ofMillis(config.get(ConfigKeys.IDLE_CLOSE)),
                 Duration.ofMillis(config.get(ConfigKeys.NUL_HOLE_GRACE)), oneShot);
     }
 

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code --db} and {@code --config} for commands that only read the database. */
 public final class DbOption {
 
-    @Option(names = "--db", paramLabel = "PATH", description = "SQLite database (default: taclog.db or taclog.db of --config).")
+    @Option(names = "--db", paramLabel = "PATH",
+            description = "SQLite database (default: taclog.db or taclog.db of --config).")
     Path db;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file (for taclog.db).")

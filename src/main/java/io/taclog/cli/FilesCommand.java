@@ -39,9 +39,9 @@ public final class FilesCommand implements Callable<Integer> {
             Tabular t = new Tabular("file_id", "kind", "path", "state", "identity", "first_line_hash",
                     "start_offset", "committed_offset", "size_now", "pending_bytes", "lines_read", "with_rows",
                     "skipped", "rejected", "rows", "nul_bytes", "skips", "paths_seen");
-            try (PreparedStatement ps = c.prepareStatement("SELECT f.file_id, f.source_kind, f.path, f.state, f.device, "
-                    + "f.inode, f.first_line_hash, f.start_offset, f.committed_offset, l.lines_read, l.lines_with_rows, "
-                    + "l.lines_skipped, l.lines_rejected, l.rows_written, l.nul_bytes_skipped "
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.file_id, f.source_kind, f.path, f.state, "
+                    + "f.device, f.inode, f.first_line_hash, f.start_offset, f.committed_offset, l.lines_read, "
+                    + "l.lines_with_rows, l.lines_skipped, l.lines_rejected, l.rows_written, l.nul_bytes_skipped "
                     + "FROM ingest_files f LEFT JOIN ingest_ledger l USING (file_id) ORDER BY f.file_id");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

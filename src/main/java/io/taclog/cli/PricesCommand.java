@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code taclog prices list | show MODEL | reprice --table FILE}. */
-@Command(name = "prices", mixinStandardHelpOptions = true, description = "The price table, and re-pricing stored calls.",
+@Command(name = "prices", mixinStandardHelpOptions = true,
+        description = "The price table, and re-pricing stored calls.",
         subcommands = {PricesCommand.ListPrices.class, PricesCommand.Show.class, PricesCommand.Reprice.class})
 public final class PricesCommand implements Runnable {
 
@@ -70,7 +71,8 @@ public final class PricesCommand implements Runnable {
                 Tabular.printJson(out, PriceTables.toJson(t));
             } else {
                 if (format == Format.TABLE) {
-                    out.printf("price table %s (effective %s), USD per million tokens%n", t.version(), t.effectiveDate());
+                    out.printf("price table %s (effective %s), USD per million tokens%n", t.version(),
+                            t.effectiveDate());
                 }
                 table(t.models()).print(out, format);
             }

@@ -19,7 +19,8 @@ public final class SourceOptions {
     @Option(names = "--db", paramLabel = "PATH", description = "SQLite database (taclog.db).")
     Path db;
 
-    @Option(names = "--watch", paramLabel = "DIR", description = "Transcript directory or file; repeatable (taclog.watch).")
+    @Option(names = "--watch", paramLabel = "DIR",
+            description = "Transcript directory or file; repeatable (taclog.watch).")
     List<Path> watch;
 
     @Option(names = "--coordinator-log", paramLabel = "FILE", description = "coordinator.log; repeatable.")

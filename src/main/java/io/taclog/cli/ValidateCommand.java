@@ -57,8 +57,8 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             long mismatched = report.files().stream().filter(Validator.FileReport::failed).count();
             out.printf("%s: %d file generations, %d verified against the raw files, %d mismatched, %d content "
-                            + "problems%n", report.ok() ? "OK" : "FAILED", report.files().size(), report.verifiedFiles(),
-                    mismatched, report.contentProblems().size());
+                            + "problems%n", report.ok() ? "OK" : "FAILED", report.files().size(),
+                    report.verifiedFiles(), mismatched, report.contentProblems().size());
         }
         return report.ok() ? Main.OK : Main.FAILURE;
     }

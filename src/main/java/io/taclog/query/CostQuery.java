@@ -255,7 +255,8 @@ public final class CostQuery {
         ZonedDateTime t = Instant.parse(hour + ":00:00Z").atZone(zone);
         return switch (by) {
             case DAY -> t.toLocalDate().toString();
-            case WEEK -> String.format("%d-W%02d", t.get(IsoFields.WEEK_BASED_YEAR), t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+            case WEEK -> String.format("%d-W%02d", t.get(IsoFields.WEEK_BASED_YEAR),
+                    t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
             case MONTH -> t.format(DateTimeFormatter.ofPattern("yyyy-MM"));
             default -> hour;
         };

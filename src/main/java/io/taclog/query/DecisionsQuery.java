@@ -23,8 +23,9 @@ public final class DecisionsQuery {
 
     /** Slowest decision points on average (the seed's query), over those with a measured duration. */
     public List<Map<String, Object>> slowest(int limit) throws SQLException {
-        return Rows.query(db, "SELECT function_name, decision_point, COUNT(*) AS decisions, AVG(duration_ms) AS avg_ms, "
-                + "MAX(duration_ms) AS max_ms FROM logic_flow WHERE duration_ms IS NOT NULL "
+        return Rows.query(db, "SELECT function_name, decision_point, COUNT(*) AS decisions, "
+                + "AVG(duration_ms) AS avg_ms, MAX(duration_ms) AS max_ms "
+                + "FROM logic_flow WHERE duration_ms IS NOT NULL "
                 + "GROUP BY function_name, decision_point ORDER BY avg_ms DESC LIMIT ?", limit);
     }
 }

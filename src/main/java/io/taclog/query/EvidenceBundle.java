@@ -49,14 +49,16 @@ public final class EvidenceBundle {
             m.put("summary", w);
             m.put("cost_breakdown", Rows.query(db, "SELECT model, is_sidechain, COUNT(*) AS calls, "
                     + "SUM(tokens_input) AS tokens_input, SUM(tokens_output) AS tokens_output, "
-                    + "SUM(tokens_cached_read) AS tokens_cache_read, SUM(tokens_cache_write_5m) AS tokens_cache_write_5m, "
+                    + "SUM(tokens_cached_read) AS tokens_cache_read, "
+                    + "SUM(tokens_cache_write_5m) AS tokens_cache_write_5m, "
                     + "SUM(tokens_cache_write_1h) AS tokens_cache_write_1h, SUM(estimated_cost_usd) AS estimated_usd, "
                     + "SUM(estimated_cost_usd IS NULL) AS unpriced_calls, GROUP_CONCAT(DISTINCT price_version) AS "
                     + "price_versions FROM api_calls WHERE worker_id = ? GROUP BY model, is_sidechain", w.workerId()));
             m.put("reported_model_usage", Rows.query(db,
                     "SELECT * FROM worker_model_usage WHERE worker_id = ? ORDER BY model", w.workerId()));
             m.put("tool_calls", Rows.query(db, "SELECT tool_use_id, tool_name, called_at, answered_at, tool_success, "
-                    + "tool_latency_ms, unanswered, is_sidechain FROM tool_calls WHERE worker_id = ? ORDER BY called_at",
+                    + "tool_latency_ms, unanswered, is_sidechain FROM tool_calls "
+                    + "WHERE worker_id = ? ORDER BY called_at",
                     w.workerId()));
             m.put("conversation", Rows.query(db, "SELECT message_index, timestamp, time_source, role, content_type, "
                     + "CASE WHEN content_type IN ('tool_use', 'tool_result') THEN NULL ELSE content END AS content, "

@@ -137,7 +137,8 @@ public final class TaskStory {
             if (w.endedAt() != null) {
                 events.add(new Event(w.endedAt(), null, "worker", "worker " + w.workerId() + " " + w.status()
                         + (w.exitCode() == null ? "" : " (exit " + w.exitCode() + ")")
-                        + (w.failureReason() == null ? "" : ": " + w.failureReason()), Map.of("worker_id", w.workerId())));
+                        + (w.failureReason() == null ? "" : ": " + w.failureReason()),
+                        Map.of("worker_id", w.workerId())));
             }
         }
         for (Map<String, Object> r : Rows.query(db, "SELECT * FROM system_events WHERE task_id = ? OR worker_id IN "

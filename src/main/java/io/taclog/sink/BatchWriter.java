@@ -162,7 +162,8 @@ public final class BatchWriter {
             throw new StaleBatchException(r.fileId(), r.start());
         }
         PreparedStatement log = db.prepare(
-                "INSERT INTO ingest_commits(file_id, start_offset, end_offset, lines, committed_at) VALUES (?,?,?,?,?)");
+                "INSERT INTO ingest_commits(file_id, start_offset, end_offset, lines, committed_at) "
+                        + "VALUES (?,?,?,?,?)");
         log.setLong(1, r.fileId());
         log.setLong(2, r.start());
         log.setLong(3, r.end());

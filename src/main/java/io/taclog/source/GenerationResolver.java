@@ -68,7 +68,8 @@ final class GenerationResolver {
     private FileRegistry.StoredFile newGeneration(TailedFile tf, String firstLine, long size) throws IOException {
         for (FileRegistry.StoredFile old : registry.findSuperseded(kind, firstLine)) {
             if (!old.key().equals(tf.key) && old.committedOffset() <= size
-                    && Fingerprints.markerMatches(tf.channel, old.committedOffset(), old.marker(), old.markerLength())) {
+                    && Fingerprints.markerMatches(tf.channel, old.committedOffset(), old.marker(),
+                            old.markerLength())) {
                 LOG.info("{} is a copy of truncated file {} ({}); resuming at byte {}", tf.path, old.fileId(),
                         old.path(), old.committedOffset());
                 return registry.register(kind, tf.key, firstLine, tf.path, old.committedOffset(), old.parseState(),

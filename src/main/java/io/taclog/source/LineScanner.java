@@ -343,7 +343,8 @@ public final class LineScanner {
         }
         if (bufLen == buf.length) {
             long needed = (long) maxLineBytes + 2 + CHUNK;
-            int grown = (int) Math.min(Math.max((long) buf.length * 2, CHUNK), Math.min(needed, Integer.MAX_VALUE - 16));
+            int grown = (int) Math.min(Math.max((long) buf.length * 2, CHUNK),
+                    Math.min(needed, Integer.MAX_VALUE - 16));
             if (grown <= buf.length) {
                 throw new IllegalStateException("line buffer cannot grow beyond " + buf.length + " bytes");
             }

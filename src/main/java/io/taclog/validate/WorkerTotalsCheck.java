@@ -161,7 +161,8 @@ public final class WorkerTotalsCheck implements ContentCheck {
     private static Map<String, String> storedCallWorkers(Connection db) throws SQLException {
         Map<String, String> m = new HashMap<>();
         try (PreparedStatement ps = db.prepareStatement(
-                "SELECT dedup_key, worker_id FROM api_calls WHERE dedup_key IS NOT NULL AND source <> 'coordinator-api-log'");
+                "SELECT dedup_key, worker_id FROM api_calls WHERE dedup_key IS NOT NULL "
+                        + "AND source <> 'coordinator-api-log'");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 m.put(rs.getString(1), rs.getString(2));

@@ -67,15 +67,18 @@ public final class CorpusGenerator {
                 int out = 20 + random.nextInt(600);
                 bytes += line(w, assistant(sid, msg, "{\"type\":\"text\",\"text\":\"" + text(80 + random.nextInt(400))
                         + "\"}", 1, cacheRead));
-                bytes += line(w, assistant(sid, msg, "{\"type\":\"tool_use\",\"id\":\"" + toolId + "\",\"name\":\"Read\","
+                bytes += line(w, assistant(sid, msg, "{\"type\":\"tool_use\",\"id\":\"" + toolId
+                        + "\",\"name\":\"Read\","
                         + "\"input\":{\"file_path\":\"/home/demo/repo/src/file" + turn + ".ts\"}}", out, cacheRead));
                 bytes += line(w, toolResult(sid, toolId));
                 lines += 3;
                 turn++;
             }
             bytes += line(w, "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"duration_ms\":590082,"
-                    + "\"duration_api_ms\":610351,\"num_turns\":" + turn + ",\"result\":\"done\",\"session_id\":\"" + sid
-                    + "\",\"total_cost_usd\":1.82,\"usage\":{\"input_tokens\":667,\"cache_creation_input_tokens\":71751,"
+                    + "\"duration_api_ms\":610351,\"num_turns\":" + turn + ",\"result\":\"done\","
+                    + "\"session_id\":\"" + sid
+                    + "\",\"total_cost_usd\":1.82,\"usage\":{\"input_tokens\":667,"
+                    + "\"cache_creation_input_tokens\":71751,"
                     + "\"cache_read_input_tokens\":3180197,\"output_tokens\":33546},\"modelUsage\":{"
                     + "\"claude-sonnet-4-5-20250929\":{\"inputTokens\":667,\"outputTokens\":33546,"
                     + "\"cacheReadInputTokens\":3180197,\"cacheCreationInputTokens\":71751,\"webSearchRequests\":0,"

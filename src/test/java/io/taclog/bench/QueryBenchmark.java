@@ -94,7 +94,8 @@ public final class QueryBenchmark {
     }
 
     private static Object cli(String... args) {
-        int code = Main.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        int code = Main.run(args, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream()));
         if (code != 0) {
             throw new IllegalStateException("exit " + code + " for " + String.join(" ", args));
         }
@@ -127,18 +128,20 @@ public final class QueryBenchmark {
                     s.execute("INSERT INTO coordinator_sessions(session_id, started_at, ended_at, exit_reason) VALUES "
                             + "('ses-bench', '" + Times.format(now.minus(Duration.ofDays(days))) + "', NULL, NULL)");
                 }
-                PreparedStatement task = c.prepareStatement("INSERT OR IGNORE INTO tasks(task_id, session_id, detected_at, "
-                        + "source, issue_number, title, status) VALUES (?, 'ses-bench', ?, 'github', ?, ?, 'completed')");
-                PreparedStatement worker = c.prepareStatement("INSERT INTO worker_sessions(worker_id, session_id, task_id, "
-                        + "spawned_at, completed_at, status, origin, reported_cost_usd, last_activity_at) "
+                PreparedStatement task = c.prepareStatement("INSERT OR IGNORE INTO tasks(task_id, session_id, "
+                        + "detected_at, source, issue_number, title, status) "
+                        + "VALUES (?, 'ses-bench', ?, 'github', ?, ?, 'completed')");
+                PreparedStatement worker = c.prepareStatement("INSERT INTO worker_sessions(worker_id, session_id, "
+                        + "task_id, spawned_at, completed_at, status, origin, reported_cost_usd, last_activity_at) "
                         + "VALUES (?, 'ses-bench', ?, ?, ?, 'completed', 'coordinator', ?, ?)");
-                PreparedStatement call = c.prepareStatement("INSERT INTO api_calls(worker_id, timestamp, model, provider, "
-                        + "tokens_input, tokens_output, tokens_total, tokens_cached_read, tokens_cached_write, "
-                        + "estimated_cost_usd, success, dedup_key, tokens_cache_write_5m, tokens_cache_write_1h, "
-                        + "time_source, source) VALUES (?,?,?,'anthropic',?,?,?,?,?,?,1,?,?,0,'recorded','bench')");
-                PreparedStatement conv = c.prepareStatement("INSERT INTO conversations(worker_id, message_index, timestamp, "
-                        + "role, content, content_type, tool_name, tool_success, dedup_key, tool_use_id, tool_latency_ms, "
-                        + "time_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,'recorded')");
+                PreparedStatement call = c.prepareStatement("INSERT INTO api_calls(worker_id, timestamp, model, "
+                        + "provider, tokens_input, tokens_output, tokens_total, tokens_cached_read, "
+                        + "tokens_cached_write, estimated_cost_usd, success, dedup_key, tokens_cache_write_5m, "
+                        + "tokens_cache_write_1h, time_source, source) "
+                        + "VALUES (?,?,?,'anthropic',?,?,?,?,?,?,1,?,?,0,'recorded','bench')");
+                PreparedStatement conv = c.prepareStatement("INSERT INTO conversations(worker_id, message_index, "
+                        + "timestamp, role, content, content_type, tool_name, tool_success, dedup_key, tool_use_id, "
+                        + "tool_latency_ms, time_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,'recorded')");
                 int written = 0;
                 for (int w = 0; w < workers; w++) {
                     Instant start = now.minus(Duration.ofMinutes((long) (r.nextDouble() * days * 1440)));

@@ -123,7 +123,8 @@ public final class TailLatencyBenchmark {
                 written.size() / (double) seconds, commits.size(), lat.size());
         System.out.printf("append-to-commit latency ms: p50 %d, p95 %d, p99 %d, max %d%n", pct(lat, 0.50),
                 pct(lat, 0.95), pct(lat, 0.99), lat.isEmpty() ? -1 : lat.get(lat.size() - 1));
-        System.out.printf("batches %d, peak heap %.0f MB%n", rt.monitor().batches(), BackfillBenchmark.peakHeap() / 1e6);
+        System.out.printf("batches %d, peak heap %.0f MB%n", rt.monitor().batches(),
+                BackfillBenchmark.peakHeap() / 1e6);
     }
 
     private static long pct(List<Long> sorted, double p) {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taclog.testing.Ledger;
 import io.taclog.testing.transcripts.Fixtures;
-import io.taclog.testing.transcripts.SharedSamples;
+import io.taclog.testing.SharedSamples;
 import io.taclog.testing.transcripts.TranscriptDb;
 import io.taclog.testing.transcripts.TranscriptHarness;
 import java.nio.charset.StandardCharsets;

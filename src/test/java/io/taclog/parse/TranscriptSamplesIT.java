@@ -12,7 +12,7 @@ import io.taclog.enrich.pricing.Rates;
 import io.taclog.testing.transcripts.RawTranscript;
 import io.taclog.testing.transcripts.RawTranscript.Format;
 import io.taclog.testing.transcripts.RawTranscript.Tokens;
-import io.taclog.testing.transcripts.SharedSamples;
+import io.taclog.testing.SharedSamples;
 import io.taclog.testing.transcripts.TranscriptDb;
 import io.taclog.testing.transcripts.TranscriptHarness;
 import java.nio.file.Path;

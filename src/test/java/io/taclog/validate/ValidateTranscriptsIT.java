@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taclog.cli.Main;
 import io.taclog.testing.Sql;
-import io.taclog.testing.transcripts.SharedSamples;
+import io.taclog.testing.SharedSamples;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -34,7 +34,8 @@ public final class CostCommand implements Callable<Integer> {
     @Mixin
     WindowOptions window;
 
-    @Option(names = "--by", defaultValue = "none", description = "none, day, week, month, model, task, worker, session.")
+    @Option(names = "--by", defaultValue = "none",
+            description = "none, day, week, month, model, task, worker, session.")
     CostGrouping by;
 
     @Option(names = "--breakdown", description = "Split every group by model.")

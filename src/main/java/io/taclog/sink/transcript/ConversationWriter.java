@@ -62,8 +62,9 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
         int index = nextIndex(worker, ctx);
         PreparedStatement ins = ctx.statement("INSERT INTO conversations(worker_id, message_index, timestamp, role, "
                 + "content, content_type, tool_name, tool_input, tool_output, tool_success, dedup_key, tool_use_id, "
-                + "tool_latency_ms, is_sidechain, parent_tool_use_id, message_id, model, time_source, agent_session_id, "
-                + "source_file_id, source_offset) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                + "tool_latency_ms, is_sidechain, parent_tool_use_id, message_id, model, time_source, "
+                + "agent_session_id, source_file_id, source_offset) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         ins.setString(1, worker);
         ins.setInt(2, index);
         ins.setString(3, Times.format(b.at()));
@@ -143,7 +144,8 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
         if (b.toolUseId() != null) {
             // both sides of the pair may now have recorded times: recompute the latency
             PreparedStatement lat = ctx.statement("UPDATE conversations SET tool_latency_ms = "
-                    + "ROUND((julianday(timestamp) - julianday((SELECT u.timestamp FROM conversations u WHERE u.tool_use_id = conversations.tool_use_id "
+                    + "ROUND((julianday(timestamp) - julianday((SELECT u.timestamp FROM conversations u "
+                    + "WHERE u.tool_use_id = conversations.tool_use_id "
                     + "AND u.content_type = 'tool_use' AND u.time_source = 'recorded' LIMIT 1))) * 86400000.0) "
                     + "WHERE tool_use_id = ? AND content_type = 'tool_result' AND time_source = 'recorded'");
             lat.setString(1, b.toolUseId());

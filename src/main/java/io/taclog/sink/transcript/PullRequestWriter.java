@@ -57,7 +57,8 @@ public final class PullRequestWriter implements FactWriter<PullRequestObserved> 
             }
         }
         PreparedStatement task = ctx.statement("UPDATE tasks SET pr_number = COALESCE(pr_number, ?), "
-                + "pr_url = COALESCE(pr_url, ?) WHERE task_id = (SELECT task_id FROM worker_sessions WHERE worker_id = ?)");
+                + "pr_url = COALESCE(pr_url, ?) WHERE task_id = (SELECT task_id FROM worker_sessions "
+                + "WHERE worker_id = ?)");
         task.setInt(1, p.prNumber());
         task.setString(2, p.prUrl());
         task.setString(3, worker);

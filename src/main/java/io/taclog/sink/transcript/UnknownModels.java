@@ -32,7 +32,8 @@ final class UnknownModels {
             }
         }
         PreparedStatement ps = ctx.statement("INSERT INTO system_events(session_id, timestamp, event_type, severity, "
-                + "component, message, details, worker_id, time_source) VALUES ((SELECT session_id FROM worker_sessions "
+                + "component, message, details, worker_id, time_source) "
+                + "VALUES ((SELECT session_id FROM worker_sessions "
                 + "WHERE worker_id = ?), ?, ?, 'warning', 'pricing', ?, json_object('model', ?, 'price_version', ?, "
                 + "'first_worker', ?), ?, ?)");
         ps.setString(1, worker);

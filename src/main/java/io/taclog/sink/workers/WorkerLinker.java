@@ -326,7 +326,8 @@ public final class WorkerLinker {
         exec(ctx, "UPDATE worker_sessions SET agent = COALESCE(agent, (SELECT agent FROM worker_sessions WHERE "
                 + "worker_id = ?1)), agent_session_id = COALESCE(agent_session_id, (SELECT agent_session_id FROM "
                 + "worker_sessions WHERE worker_id = ?1)), model = COALESCE(model, (SELECT model FROM worker_sessions "
-                + "WHERE worker_id = ?1)), cwd = COALESCE(cwd, (SELECT cwd FROM worker_sessions WHERE worker_id = ?1)), "
+                + "WHERE worker_id = ?1)), "
+                + "cwd = COALESCE(cwd, (SELECT cwd FROM worker_sessions WHERE worker_id = ?1)), "
                 + "first_activity_at = (SELECT first_activity_at FROM worker_sessions WHERE worker_id = ?1), "
                 + "last_activity_at = MAX(COALESCE(last_activity_at, ''), (SELECT COALESCE(last_activity_at, '') FROM "
                 + "worker_sessions WHERE worker_id = ?1)), "
@@ -334,7 +335,8 @@ public final class WorkerLinker {
                 + "WHERE worker_id = ?1)), result_subtype = COALESCE(result_subtype, (SELECT result_subtype FROM "
                 + "worker_sessions WHERE worker_id = ?1)), result_is_error = COALESCE(result_is_error, (SELECT "
                 + "result_is_error FROM worker_sessions WHERE worker_id = ?1)), result_text = COALESCE(result_text, "
-                + "(SELECT result_text FROM worker_sessions WHERE worker_id = ?1)), duration_ms = COALESCE(duration_ms, "
+                + "(SELECT result_text FROM worker_sessions WHERE worker_id = ?1)), "
+                + "duration_ms = COALESCE(duration_ms, "
                 + "(SELECT duration_ms FROM worker_sessions WHERE worker_id = ?1)), duration_api_ms = "
                 + "COALESCE(duration_api_ms, (SELECT duration_api_ms FROM worker_sessions WHERE worker_id = ?1)), "
                 + "num_turns = COALESCE(num_turns, (SELECT num_turns FROM worker_sessions WHERE worker_id = ?1)), "
@@ -359,7 +361,8 @@ public final class WorkerLinker {
     private static void moveChildren(String from, String into, WriteContext ctx) throws SQLException {
         exec(ctx, "DELETE FROM conversations WHERE worker_id = ?1 AND dedup_key IN "
                 + "(SELECT dedup_key FROM conversations WHERE worker_id = ?2)", from, into);
-        exec(ctx, "UPDATE conversations SET message_index = message_index + (SELECT COALESCE(MAX(message_index) + 1, 0) "
+        exec(ctx, "UPDATE conversations SET message_index = message_index + "
+                + "(SELECT COALESCE(MAX(message_index) + 1, 0) "
                 + "FROM conversations WHERE worker_id = ?2), worker_id = ?2 WHERE worker_id = ?1", from, into);
         exec(ctx, "UPDATE api_calls SET worker_id = ?2 WHERE worker_id = ?1", from, into);
         exec(ctx, "UPDATE agent_sessions SET worker_id = ?2 WHERE worker_id = ?1", from, into);
@@ -399,8 +402,8 @@ public final class WorkerLinker {
         // one update per worker and transaction; a worker renamed later in the transaction simply has no row
         // under this name any more and gets its activity from its later facts
         ctx.beforeCommit(key, () -> {
-            PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET last_activity_at = ?1 WHERE worker_id = ?2 "
-                    + "AND (last_activity_at IS NULL OR last_activity_at < ?1)");
+            PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET last_activity_at = ?1 "
+                    + "WHERE worker_id = ?2 AND (last_activity_at IS NULL OR last_activity_at < ?1)");
             ps.setString(1, Times.format((Instant) ctx.txCache().getOrDefault(key, at)));
             ps.setString(2, worker);
             ps.executeUpdate();
@@ -411,8 +414,9 @@ public final class WorkerLinker {
         if (ctx.txCache().containsKey("no-coordinator-session")) {
             return;
         }
-        PreparedStatement ps = ctx.statement("INSERT INTO coordinator_sessions(session_id, started_at, ended_at, config, "
-                + "exit_reason) VALUES (?, ?, ?, '{\"synthetic\":true,\"note\":\"workers seen only in transcripts\"}', "
+        PreparedStatement ps = ctx.statement("INSERT INTO coordinator_sessions(session_id, started_at, ended_at, "
+                + "config, exit_reason) VALUES (?, ?, ?, "
+                + "'{\"synthetic\":true,\"note\":\"workers seen only in transcripts\"}', "
                 + "'none') ON CONFLICT(session_id) DO NOTHING");
         ps.setString(1, NO_COORDINATOR);
         ps.setString(2, Times.format(at));
@@ -423,8 +427,8 @@ public final class WorkerLinker {
 
     /** A placeholder task for a worker whose task only its path names (the work queue fills it in later). */
     private static void ensureTask(String task, Instant at, WriteContext ctx) throws SQLException {
-        PreparedStatement ps = ctx.statement("INSERT INTO tasks(task_id, session_id, detected_at, source, issue_number, "
-                + "status) VALUES (?,?,?,'transcript',?, 'observed') ON CONFLICT(task_id) DO NOTHING");
+        PreparedStatement ps = ctx.statement("INSERT INTO tasks(task_id, session_id, detected_at, source, "
+                + "issue_number, status) VALUES (?,?,?,'transcript',?, 'observed') ON CONFLICT(task_id) DO NOTHING");
         ps.setString(1, task);
         ps.setString(2, NO_COORDINATOR);
         ps.setString(3, Times.format(at));

@@ -53,7 +53,8 @@ class QueryCommandsIT {
     void costTotalUsesReportedCostWhereTheTranscriptHasOneAndTheEstimateOtherwise() throws Exception {
         JsonNode total = json("query", "cost", "--db", db, "--format", "json").get("total");
         double expected = sql("SELECT SUM(CASE WHEN w.reported_cost_usd IS NOT NULL THEN w.reported_cost_usd "
-                + "ELSE (SELECT COALESCE(SUM(a.estimated_cost_usd), 0) FROM api_calls a WHERE a.worker_id = w.worker_id) END) "
+                + "ELSE (SELECT COALESCE(SUM(a.estimated_cost_usd), 0) FROM api_calls a "
+                + "WHERE a.worker_id = w.worker_id) END) "
                 + "FROM worker_sessions w WHERE EXISTS (SELECT 1 FROM api_calls a WHERE a.worker_id = w.worker_id)");
         assertEquals(expected, total.get("cost_usd").asDouble(), 1e-6);
         assertEquals(sql("SELECT SUM(estimated_cost_usd) FROM api_calls"), total.get("estimated_usd").asDouble(), 1e-9);

@@ -16,7 +16,7 @@ import io.taclog.model.ModelUsage;
 import io.taclog.model.WorkerResultReported;
 import io.taclog.parse.TranscriptPaths;
 import io.taclog.source.SourceFile;
-import io.taclog.testing.transcripts.SharedSamples;
+import io.taclog.testing.SharedSamples;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.taclog.testing.coordinator.SharedSamples;
+import io.taclog.testing.SharedSamples;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

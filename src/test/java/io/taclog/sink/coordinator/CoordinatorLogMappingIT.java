@@ -157,7 +157,8 @@ class CoordinatorLogMappingIT {
     @Test
     void reaperLinesEndWorkersAndReportUnknownChildren() {
         Db db = ingest(Tac8.of(Tac8.banner(), Tac8.spawn("gh-1", "w-aaaaaa", 11), Tac8.spawn("gh-2", "w-bbbbbb", 12),
-                Tac8.line("👶 Reaped worker w-aaaaaa (PID 11, exit 0)", "👶 Reaped worker w-bbbbbb (PID 12, exit -9)",
+                Tac8.line("👶 Reaped worker w-aaaaaa (PID 11, exit 0)",
+                        "👶 Reaped worker w-bbbbbb (PID 12, exit -9)",
                         "👶 Reaped unknown child (PID 13, exit 0)", WARN
                                 + "  Error reaping child: [Errno 10] No child processes")));
         Map<String, Object> a =
@@ -331,7 +332,8 @@ class CoordinatorLogMappingIT {
                 Tac8.line("🏁 Worker w-5c1e0b finished for gh-512", "   📊 Tokens: 0 in / 0 out / 0 total",
                         "   ✅ Task gh-512 completed - PR #521",
                         "https://github.com/circuit-synth/circuit-synth/issues/512#issuecomment-3475539087",
-                        "   💬 Posted comment to issue #512", "   🧹 Cleaned up worktree: " + R + "/trees/gh-512")));
+                        "   💬 Posted comment to issue #512",
+                        "   🧹 Cleaned up worktree: " + R + "/trees/gh-512")));
         Map<String, Object> t = db.row("SELECT status, pr_number FROM tasks WHERE task_id = 'gh-512'");
         assertEquals("completed", t.get("status"));
         assertEquals(521, t.get("pr_number"));

@@ -33,9 +33,11 @@ class SpawnLoopIT {
             Tac8.spawn("gh-603", "w-5d8f02", 41194),
             Tac8.line("📥 Found 1 new tasks from GitHub"), Tac8.preserve("gh-603"), Tac8.spawn("gh-603", "w-a41c6e",
                     41279),
-            Tac8.line("📥 Found 1 new tasks from GitHub"), Tac8.cleanRemove("gh-603"), Tac8.create("gh-603", "w-c7e019"),
+            Tac8.line("📥 Found 1 new tasks from GitHub"), Tac8.cleanRemove("gh-603"),
+            Tac8.create("gh-603", "w-c7e019"),
             Tac8.spawn("gh-603", "w-c7e019", 41352),
-            Tac8.line("👶 Reaped worker w-a41c6e (PID 41279, exit 1)", "👶 Reaped worker w-5d8f02 (PID 41194, exit 0)"));
+            Tac8.line("👶 Reaped worker w-a41c6e (PID 41279, exit 1)",
+                    "👶 Reaped worker w-5d8f02 (PID 41194, exit 0)"));
 
     private Db run(int batchLines, Path dir) {
         Path log = dir.resolve("coordinator.log");

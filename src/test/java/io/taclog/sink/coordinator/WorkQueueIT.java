@@ -10,7 +10,7 @@ import io.taclog.testing.coordinator.Db;
 import io.taclog.testing.coordinator.Demo;
 import io.taclog.testing.coordinator.LogStory;
 import io.taclog.testing.coordinator.MutableClock;
-import io.taclog.testing.coordinator.SharedSamples;
+import io.taclog.testing.SharedSamples;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

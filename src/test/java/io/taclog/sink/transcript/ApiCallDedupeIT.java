@@ -9,7 +9,7 @@ import io.taclog.testing.Ledger;
 import io.taclog.testing.Sql;
 import io.taclog.testing.transcripts.Fixtures;
 import io.taclog.testing.transcripts.RawTranscript;
-import io.taclog.testing.transcripts.SharedSamples;
+import io.taclog.testing.SharedSamples;
 import io.taclog.testing.transcripts.TranscriptDb;
 import io.taclog.testing.transcripts.TranscriptHarness;
 import java.io.ByteArrayOutputStream;

@@ -123,7 +123,8 @@ class QueueDiffTest {
     @Test
     void anActiveTaskThatLeftTheQueueCompletedAndAPendingOneLostItsLabel() {
         String before = queue("09:00:03", "[] gh-602: Retry uploads {p2}\n",
-                "[🟡 w-3c9a10, /home/demo/orbit/trees/gh-601] gh-601: Add CSV export\n- Started: 2025-11-05 09:00:03\n");
+                "[🟡 w-3c9a10, /home/demo/orbit/trees/gh-601] gh-601: Add CSV export\n"
+                        + "- Started: 2025-11-05 09:00:03\n");
         List<Fact> f = diff(before, queue("09:00:34", "", ""), Set.of("gh-601", "gh-602"));
         List<TaskStatusChanged> s = of(TaskStatusChanged.class, f);
         TaskStatusChanged done = s.stream().filter(x -> x.taskId().equals("gh-601")).findFirst().orElseThrow();

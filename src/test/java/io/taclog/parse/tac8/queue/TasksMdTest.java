@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.taclog.testing.coordinator.SharedSamples;
+import io.taclog.testing.SharedSamples;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +134,8 @@ class TasksMdTest {
                 "<!-- META:{\"attempts\": 2, \"max_attempts\": 3, \"failed_at\": \"2026-11-24T16:40:16.460010\", "
                         + "\"failure_types\": [\"unknown\", \"unknown\"], \"last_failure\": \"unknown\"} -->",
                 "  🔴 Attempt 2/3, Health: critical", "  ⏳ Retry in 236s", "  ⚠️ Last failure: unknown",
-                "  ⚠️ Repeated unknown failures detected", "  ⚠️ Task health is CRITICAL - 2/3 attempts", "", ""));
+                "  ⚠️ Repeated unknown failures detected",
+                "  ⚠️ Task health is CRITICAL - 2/3 attempts", "", ""));
         QueueSnapshot.Pending p = q.pending().get(0);
         assertEquals(2, p.meta().attempts());
         assertEquals("2026-11-24T16:40:16.460010", p.meta().failedAt());

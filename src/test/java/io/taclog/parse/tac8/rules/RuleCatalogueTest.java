@@ -51,8 +51,8 @@ class RuleCatalogueTest {
                         + "'circuit-synth/circuit-synth', '-l', 'rpi-auto', '--json', 'number,title,labels', "
                         + "'--limit', '50']' returned non-zero exit status 1."),
                 t("P01", W + "  Failed to parse metadata for gh-514: Expecting ',' delimiter", "task", "gh-514"),
-                t("K01", "👶 Reaped worker w-899e35 (PID 245119, exit 0)", "worker", "w-899e35", "pid", "245119", "exit",
-                        "0"),
+                t("K01", "👶 Reaped worker w-899e35 (PID 245119, exit 0)", "worker", "w-899e35", "pid", "245119",
+                        "exit", "0"),
                 t("K01", "👶 Reaped worker w-899e35 (PID 245119, exit -9)", "exit", "-9"),
                 t("K02", "👶 Reaped unknown child (PID 245188, exit 1)", "pid", "245188", "exit", "1"),
                 t("K03", W + "  Error reaping child: [Errno 10] No child processes", "error",

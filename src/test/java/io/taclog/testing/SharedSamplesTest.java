@@ -1,4 +1,4 @@
-package io.taclog.testing.transcripts;
+package io.taclog.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,24 +20,34 @@ class SharedSamplesTest {
 
     @Test
     void missingSamplesFailUnderCi() {
+        Path nowhere = tmp.resolve("nowhere");
         AssertionError e = assertThrows(AssertionError.class,
-                () -> SharedSamples.root(Map.of("CI", "true", SharedSamples.ENV, tmp.resolve("nowhere").toString())));
+                () -> SharedSamples.root(Map.of("CI", "true", SharedSamples.ENV, nowhere.toString()), tmp));
         assertTrue(e.getMessage().contains("CI=true"), e.getMessage());
-        assertThrows(AssertionError.class, () -> SharedSamples.root(Map.of("CI", "true")), "unset is missing too");
+        assertThrows(AssertionError.class, () -> SharedSamples.root(Map.of("CI", "true"), tmp),
+                "unset is missing too");
     }
 
     @Test
     void missingSamplesSkipWithANoticeElsewhere() {
-        TestAbortedException e = assertThrows(TestAbortedException.class, () -> SharedSamples.root(Map.of()));
+        TestAbortedException e = assertThrows(TestAbortedException.class, () -> SharedSamples.root(Map.of(), tmp));
         assertTrue(e.getMessage().contains(SharedSamples.ENV + " is not set"), e.getMessage());
         assertThrows(TestAbortedException.class, () -> SharedSamples.root(Map.of("CI", "false",
-                SharedSamples.ENV, tmp.toString())), "a folder without samples");
+                SharedSamples.ENV, tmp.toString()), tmp), "a folder without samples");
     }
 
     @Test
     void aFolderWithTheSamplesIsUsedAsItIs() throws IOException {
         Files.createDirectories(tmp.resolve("claude-stream-json"));
         assertEquals(tmp.toAbsolutePath().normalize(), SharedSamples.root(Map.of("CI", "true",
-                SharedSamples.ENV, tmp + "/./")));
+                SharedSamples.ENV, tmp + "/./"), tmp));
+    }
+
+    @Test
+    void aCloneOneLevelDeeperFindsTheSamplesBesideAnAncestor() throws IOException {
+        Path samples = Files.createDirectories(tmp.resolve("shared/research/samples/claude-stream-json")).getParent();
+        Path project = Files.createDirectories(tmp.resolve("ci/main"));
+        assertEquals(samples, SharedSamples.root(Map.of("CI", "true", SharedSamples.ENV, "../shared/nothing"),
+                project));
     }
 }
