@@ -41,14 +41,22 @@ public final class CostQuery {
      * reported cost allocated to each model with call rows A_m (sums to R).
      */
     private record WorkerInfo(String task, String session, Double reported, Map<String, Double> estByModel,
-                              Map<String, Long> callsByModel, Map<String, Double> allocated) {
+                              Map<String, Long> callsByModel, Map<String, Double> allocated, double estTotal,
+                              long callsTotal) {
 
-        double estTotal() {
-            return estByModel.values().stream().mapToDouble(Double::doubleValue).sum();
+        /** Totals computed once per worker: a report touches every cell of the worker. */
+        WorkerInfo(String task, String session, Double reported, Map<String, Double> estByModel,
+                   Map<String, Long> callsByModel, Map<String, Double> allocated) {
+            this(task, session, reported, estByModel, callsByModel, allocated, sum(estByModel.values()),
+                    callsByModel.values().stream().mapToLong(Long::longValue).sum());
         }
 
-        long callsTotal() {
-            return callsByModel.values().stream().mapToLong(Long::longValue).sum();
+        private static double sum(java.util.Collection<Double> values) {
+            double total = 0;
+            for (double v : values) {
+                total += v;
+            }
+            return total;
         }
     }
 
