@@ -265,4 +265,20 @@ class QueryCommandsIT {
             return rs.getString(1);
         }
     }
+
+    @Test
+    void aDatabaseLockedByAnotherProcessIsReportedAsSuch(@TempDir Path tmp) throws Exception {
+        Path locked = tmp.resolve("locked.db");
+        Files.copy(Path.of(db), locked);
+        try (Connection holder = java.sql.DriverManager.getConnection("jdbc:sqlite:" + locked);
+             Statement s = holder.createStatement()) {
+            s.execute("PRAGMA journal_mode=DELETE");
+            s.execute("PRAGMA locking_mode=EXCLUSIVE");
+            s.execute("BEGIN EXCLUSIVE");
+            DemoDatabase.Run r = DemoDatabase.run("query", "cost", "--db", locked.toString());
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("is locked by another process"), r.err());
+            s.execute("ROLLBACK");
+        }
+    }
 }
