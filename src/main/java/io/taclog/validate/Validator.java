@@ -1,16 +1,8 @@
 package io.taclog.validate;
 
 import io.taclog.ingest.BatchParser;
-import io.taclog.ingest.LineOutcome;
-import io.taclog.ingest.ParsedBatch;
-import io.taclog.ingest.ParsedLine;
 import io.taclog.source.FileKey;
-import io.taclog.source.FileRange;
 import io.taclog.source.FileStat;
-import io.taclog.source.LineScanner;
-import io.taclog.source.SourceFile;
-import io.taclog.source.SourceLine;
-import io.taclog.source.TailBatch;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -19,14 +11,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Proves the ledger against the raw files: re-reads every committed byte range, re-parses it from the
@@ -36,12 +23,8 @@ import java.util.Set;
  */
 public final class Validator {
 
-    private static final int CHUNK_LINES = 5000;
-    private static final long CHUNK_BYTES = 32L * 1024 * 1024;
-
-    private final BatchParser parser;
-    private final int maxLineBytes;
     private final List<ContentCheck> checks;
+    private final RawRescan rescan;
 
     /** Verdict for one file generation. */
     public record FileReport(long fileId, String path, String kind, String state, String verdict, long linesRead,
@@ -63,9 +46,8 @@ public final class Validator {
     }
 
     public Validator(BatchParser parser, int maxLineBytes, List<ContentCheck> checks) {
-        this.parser = parser;
-        this.maxLineBytes = maxLineBytes;
         this.checks = List.copyOf(checks);
+        this.rescan = new RawRescan(parser, maxLineBytes, this.checks);
     }
 
     public Report validate(Connection db) throws SQLException {
@@ -75,7 +57,7 @@ public final class Validator {
                 + "f.start_parse_state FROM ingest_files f ORDER BY f.file_id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                reports.add(validateFile(db, new Stored(rs.getLong(1), rs.getString(2), rs.getString(3),
+                reports.add(validateFile(db, new StoredFile(rs.getLong(1), rs.getString(2), rs.getString(3),
                         new FileKey(rs.getLong(4), rs.getLong(5)), rs.getString(6), rs.getLong(7), rs.getLong(8),
                         rs.getString(9), rs.getInt(10), rs.getString(11), rs.getString(12))));
             }
@@ -89,14 +71,10 @@ public final class Validator {
         return new Report(reports, content);
     }
 
-    private record Stored(long fileId, String kind, String path, FileKey key, String firstLineHash, long start,
-                          long committed, String marker, int markerLength, String state, String startState) {
-    }
-
-    private FileReport validateFile(Connection db, Stored f) throws SQLException {
+    private FileReport validateFile(Connection db, StoredFile f) throws SQLException {
         List<String> problems = new ArrayList<>();
-        LineTally stored = storedTally(db, f.fileId());
-        problems.addAll(bookkeepingProblems(db, f, stored));
+        LineTally stored = Bookkeeping.storedTally(db, f.fileId());
+        problems.addAll(Bookkeeping.problems(db, f, stored));
         if ("superseded".equals(f.state())) {
             return report(f, problems.isEmpty() ? "superseded" : "mismatch", stored.linesRead, problems);
         }
@@ -111,7 +89,7 @@ public final class Validator {
                 return report(f, problems.isEmpty() ? "unverifiable" : "mismatch", stored.linesRead,
                         withNote(problems, unchanged));
             }
-            LineTally raw = rescan(db, ch, f);
+            LineTally raw = rescan.rescan(db, ch, f);
             problems.addAll(raw.diff(stored));
         } catch (IOException e) {
             return report(f, problems.isEmpty() ? "unverifiable" : "mismatch", stored.linesRead,
@@ -126,12 +104,12 @@ public final class Validator {
         return out;
     }
 
-    private static FileReport report(Stored f, String verdict, long lines, List<String> problems) {
+    private static FileReport report(StoredFile f, String verdict, long lines, List<String> problems) {
         return new FileReport(f.fileId(), f.path(), f.kind(), f.state(), verdict, lines, problems);
     }
 
     /** Null when the bytes up to the committed offset are still those that were committed. */
-    private static String unchangedSinceCommit(FileChannel ch, Stored f) throws IOException {
+    private static String unchangedSinceCommit(FileChannel ch, StoredFile f) throws IOException {
         long size = ch.size();
         if (size < f.committed()) {
             return "file is now shorter (" + size + ") than its committed offset " + f.committed();
@@ -145,7 +123,7 @@ public final class Validator {
         return null;
     }
 
-    private Optional<Path> locate(Connection db, Stored f) throws SQLException {
+    private Optional<Path> locate(Connection db, StoredFile f) throws SQLException {
         List<String> candidates = new ArrayList<>();
         candidates.add(f.path());
         try (PreparedStatement ps = db.prepareStatement(
@@ -168,178 +146,5 @@ public final class Validator {
             }
         }
         return Optional.empty();
-    }
-
-    private LineTally rescan(Connection db, FileChannel ch, Stored f) throws IOException, SQLException {
-        Set<Long> failedToStore = storeFailures(db, f.fileId());
-        LineTally t = new LineTally();
-        LineScanner scanner = new LineScanner(maxLineBytes);
-        SourceFile file = new SourceFile(f.fileId(), f.path(), f.kind());
-        boolean endsWithoutNewline = f.committed() > f.start()
-                && LineScanner.read(ch, f.committed() - 1, 1)[0] != '\n';
-        String state = f.startState();
-        long pos = f.start();
-        Instant observed = Instant.now();
-        while (pos < f.committed()) {
-            List<SourceLine> lines = new ArrayList<>();
-            LineScanner.Result r = scanner.scan(ch, f.fileId(), pos, f.committed(),
-                    new LineScanner.Limits(maxLineBytes, CHUNK_LINES, CHUNK_BYTES), LineScanner.HolePolicy.ALWAYS,
-                    endsWithoutNewline, null, lines);
-            if (r.consumedTo() == pos) {
-                t.bytes += 0;
-                break;
-            }
-            t.nulBytes += r.nulBytes();
-            t.nulRuns += r.nulRuns();
-            t.bytes += r.consumedTo() - pos;
-            FileRange range = new FileRange(f.fileId(), pos, r.consumedTo(), lines.size(), r.nulBytes(), r.nulRuns(),
-                    null, 0);
-            Map<Long, String> states = new HashMap<>();
-            states.put(f.fileId(), state);
-            TailBatch batch = new TailBatch(lines, List.of(range), Map.of(f.fileId(), file), states, observed);
-            ParsedBatch parsed = parser.parse(batch);
-            for (ParsedLine pl : parsed.lines()) {
-                tally(t, pl, failedToStore);
-                for (ContentCheck c : checks) {
-                    c.accept(file, pl);
-                }
-            }
-            state = parsed.endStates().get(f.fileId());
-            pos = r.consumedTo();
-        }
-        return t;
-    }
-
-    private static void tally(LineTally t, ParsedLine pl, Set<Long> failedToStore) {
-        t.linesRead++;
-        LineOutcome o = pl.outcome();
-        if (o instanceof LineOutcome.Recovered rec) {
-            t.fragments++;
-            o = rec.inner();
-        }
-        if (o instanceof LineOutcome.Rows r) {
-            if (failedToStore.contains(pl.line().offset())) {
-                t.rejected++;
-            } else {
-                t.withRows++;
-                t.rows += r.facts().size();
-            }
-        } else if (o instanceof LineOutcome.Skipped s) {
-            t.skips.merge(s.reason(), 1L, Long::sum);
-        } else {
-            t.rejected++;
-        }
-    }
-
-    private static Set<Long> storeFailures(Connection db, long fileId) throws SQLException {
-        Set<Long> out = new HashSet<>();
-        try (PreparedStatement ps = db.prepareStatement("SELECT byte_offset FROM ingest_rejects WHERE file_id = ? "
-                + "AND kind = 'line' AND error LIKE 'rows could not be stored:%'")) {
-            ps.setLong(1, fileId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static LineTally storedTally(Connection db, long fileId) throws SQLException {
-        LineTally t = new LineTally();
-        try (PreparedStatement ps = db.prepareStatement("SELECT lines_read, lines_with_rows, lines_rejected, "
-                + "fragments_recovered, rows_written, bytes_committed, nul_bytes_skipped, nul_runs_skipped, "
-                + "lines_skipped FROM ingest_ledger WHERE file_id = ?")) {
-            ps.setLong(1, fileId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    t.linesRead = rs.getLong(1);
-                    t.withRows = rs.getLong(2);
-                    t.rejected = rs.getLong(3);
-                    t.fragments = rs.getLong(4);
-                    t.rows = rs.getLong(5);
-                    t.bytes = rs.getLong(6);
-                    t.nulBytes = rs.getLong(7);
-                    t.nulRuns = rs.getLong(8);
-                }
-            }
-        }
-        try (PreparedStatement ps = db.prepareStatement("SELECT reason, lines FROM ingest_skips WHERE file_id = ?")) {
-            ps.setLong(1, fileId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    t.skips.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        }
-        return t;
-    }
-
-    /** Checks that hold inside the database alone, for every generation (superseded ones included). */
-    private static List<String> bookkeepingProblems(Connection db, Stored f, LineTally stored) throws SQLException {
-        List<String> problems = new ArrayList<>();
-        long skippedColumn;
-        try (PreparedStatement ps = db.prepareStatement("SELECT lines_skipped FROM ingest_ledger WHERE file_id = ?")) {
-            ps.setLong(1, f.fileId());
-            try (ResultSet rs = ps.executeQuery()) {
-                skippedColumn = rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-        if (stored.linesRead != stored.withRows + skippedColumn + stored.rejected) {
-            problems.add("ledger does not add up: read " + stored.linesRead + " != rows " + stored.withRows
-                    + " + skipped " + skippedColumn + " + rejected " + stored.rejected);
-        }
-        if (skippedColumn != stored.skipped()) {
-            problems.add("skips by reason sum to " + stored.skipped() + ", ledger says " + skippedColumn);
-        }
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT kind, COUNT(*) FROM ingest_rejects WHERE file_id = ? GROUP BY kind")) {
-            ps.setLong(1, f.fileId());
-            long lines = 0;
-            long fragments = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if ("line".equals(rs.getString(1))) {
-                        lines = rs.getLong(2);
-                    } else {
-                        fragments = rs.getLong(2);
-                    }
-                }
-            }
-            if (lines != stored.rejected) {
-                problems.add("quarantine holds " + lines + " rejected lines, ledger says " + stored.rejected);
-            }
-            if (fragments != stored.fragments) {
-                problems.add("quarantine holds " + fragments + " fragments, ledger says " + stored.fragments);
-            }
-        }
-        try (PreparedStatement ps = db.prepareStatement("SELECT start_offset, end_offset, lines FROM ingest_commits "
-                + "WHERE file_id = ? ORDER BY start_offset")) {
-            ps.setLong(1, f.fileId());
-            long expectStart = f.start();
-            long lines = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long s = rs.getLong(1);
-                    long e = rs.getLong(2);
-                    if (s != expectStart) {
-                        problems.add(s < expectStart ? "byte range [" + s + "," + e + ") committed twice (overlaps)"
-                                : "gap in committed ranges: [" + expectStart + "," + s + ") never committed");
-                    }
-                    if (e <= s) {
-                        problems.add("empty or inverted committed range [" + s + "," + e + ")");
-                    }
-                    expectStart = e;
-                    lines += rs.getLong(3);
-                }
-            }
-            if (expectStart != f.committed()) {
-                problems.add("committed ranges end at " + expectStart + " but the offset is " + f.committed());
-            }
-            if (lines != stored.linesRead) {
-                problems.add("committed ranges hold " + lines + " lines, ledger says " + stored.linesRead);
-            }
-        }
-        return problems;
     }
 }

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -58,9 +57,7 @@ public final class IngestHarness implements AutoCloseable {
     private IngestHarness(Builder b) {
         this.watch = b.root.resolve("logs");
         this.dbPath = b.root.resolve("taclog.db");
-        TailOptions o = TailOptions.defaults(KIND, List.of(watch))
-                // scan on every batch; rotate-wait and idle-close long enough that only the fake clock ends them
-                .withTimings(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ZERO);
+        TailOptions o = PipelineSteps.testTimings(TailOptions.defaults(KIND, List.of(watch)), Duration.ZERO);
         this.options = b.options.apply(o);
         this.settings = b.settings;
         this.recording = b.recording;
@@ -227,56 +224,32 @@ public final class IngestHarness implements AutoCloseable {
      * Returns the number of lines committed.
      */
     public int pump() {
-        int lines = 0;
-        int empty = 0;
-        for (int rounds = 0; rounds < 100_000; rounds++) {
-            TailBatch batch = nextBatch();
-            if (batch.isEmpty()) {
-                if (++empty == 2) {
-                    return lines;
-                }
-                continue;
-            }
-            empty = 0;
-            commit(batch, parser.parse(batch));
-            lines += batch.lines().size();
-        }
-        throw new AssertionError("pump did not settle after 100000 batches");
+        return PipelineSteps.untilQuiet(this::stepBatch, PipelineSteps.NO_BATCH);
     }
 
     /** One batch: read, parse, commit, confirm. Returns the lines committed (0 when there was nothing). */
     public int step() {
+        TailBatch batch = stepBatch();
+        return batch.isEmpty() ? 0 : batch.lines().size();
+    }
+
+    private TailBatch stepBatch() {
         TailBatch batch = nextBatch();
-        if (batch.isEmpty()) {
-            return 0;
+        if (!batch.isEmpty()) {
+            commit(batch, parser.parse(batch));
         }
-        commit(batch, parser.parse(batch));
-        return batch.lines().size();
+        return batch;
     }
 
     public TailBatch nextBatch() {
-        try {
-            TailBatch b = tailer.nextBatch();
-            afterEachBatch.accept(tailer);
-            return b;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TailBatch b = PipelineSteps.next(tailer);
+        afterEachBatch.accept(tailer);
+        return b;
     }
 
     /** Commits a parsed batch and confirms it; a failed commit rewinds the tailer (as the consumer does), rethrown. */
     public BatchWriter.Summary commit(TailBatch batch, ParsedBatch parsed) {
-        try {
-            BatchWriter.Summary s = writer.commit(parsed);
-            tailer.confirm(batch, parsed.endStates());
-            return s;
-        } catch (SQLException e) {
-            tailer.rollback(batch);
-            throw new IllegalStateException("commit failed", e);
-        } catch (RuntimeException | Error e) {
-            tailer.rollback(batch);
-            throw e;
-        }
+        return PipelineSteps.commit(tailer, batch, parsed, writer::commit);
     }
 
     public Ledger ledger() {
@@ -319,11 +292,7 @@ public final class IngestHarness implements AutoCloseable {
 
     /** Runs the real validator (re-reading the raw files) with this harness's parsers. */
     public Validator.Report validate() {
-        try (Connection c = Database.openReadOnly(dbPath, 5000)) {
-            return new Validator(newParser(), options.maxLineBytes(), List.of()).validate(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return PipelineSteps.validate(dbPath, new Validator(newParser(), options.maxLineBytes(), List.of()));
     }
 
     /** The ledger's invariants hold and the validator proves it against the raw files. */

@@ -89,42 +89,46 @@ final class Tasks {
     private static final String H = "FROM task_status_history h WHERE h.task_id = tasks.task_id";
     private static final String LATEST = " ORDER BY h.timestamp DESC, h.history_id DESC LIMIT 1)";
     private static final String FIRST = " ORDER BY h.timestamp, h.history_id LIMIT 1)";
+    /** Closes an aggregate subquery, which reads all matching rows. */
+    private static final String ALL = ")";
 
     private static final String RECOMPUTE = "UPDATE tasks SET "
-            + "status = COALESCE((SELECT h.to_status " + H + LATEST + ", status), "
-            + "status_source = COALESCE((SELECT h.source " + H + LATEST + ", status_source), "
-            + "worker_id = COALESCE((SELECT h.worker_id " + H + " AND h.worker_id IS NOT NULL" + LATEST
-            + ", worker_id), "
-            + "worktree_path = COALESCE((SELECT h.worktree_path " + H + " AND h.worktree_path IS NOT NULL" + LATEST
-            + ", worktree_path), "
-            + "assigned_at = COALESCE((SELECT h.timestamp " + H + " AND h.to_status IN ('assigned', 'active')" + FIRST
-            + ", assigned_at), "
-            + "assigned_time_source = COALESCE((SELECT h.time_source " + H
-            + " AND h.to_status IN ('assigned', 'active')" + FIRST + ", assigned_time_source), "
-            + "started_at = COALESCE((SELECT h.timestamp " + H + " AND h.to_status = 'active'" + FIRST
-            + ", started_at), "
-            + "started_time_source = COALESCE((SELECT h.time_source " + H + " AND h.to_status = 'active'" + FIRST
-            + ", started_time_source), "
-            + "completed_at = COALESCE((SELECT h.timestamp " + H + " AND h.to_status = 'completed'" + LATEST
-            + ", completed_at), "
-            + "completed_time_source = COALESCE((SELECT h.time_source " + H + " AND h.to_status = 'completed'" + LATEST
-            + ", completed_time_source), "
-            + "failed_at = COALESCE((SELECT h.timestamp " + H + " AND h.to_status = 'failed'" + LATEST
-            + ", failed_at), "
-            + "failed_time_source = COALESCE((SELECT h.time_source " + H + " AND h.to_status = 'failed'" + LATEST
-            + ", failed_time_source), "
-            + "failure_reason = COALESCE((SELECT h.reason " + H + " AND h.to_status = 'failed'" + LATEST
-            + ", failure_reason), "
-            + "failure_type = COALESCE((SELECT h.failure_type " + H + " AND h.failure_type IS NOT NULL" + LATEST
-            + ", failure_type), "
-            + "attempts = COALESCE((SELECT MAX(h.attempt) " + H
-            + " AND h.to_status IN ('failed', 'pending')), attempts), "
-            + "max_attempts = COALESCE((SELECT MAX(h.max_attempts) " + H + "), max_attempts), "
-            + "pr_number = COALESCE((SELECT h.pr_number " + H + " AND h.pr_number IS NOT NULL" + LATEST
-            + ", pr_number), "
-            + "pr_url = COALESCE((SELECT h.pr_url " + H + " AND h.pr_url IS NOT NULL" + LATEST + ", pr_url), "
+            + fromHistory("status", "h.to_status", "", LATEST)
+            + fromHistory("status_source", "h.source", "", LATEST)
+            + latestKnown("worker_id")
+            + latestKnown("worktree_path")
+            + stamped("assigned", " AND h.to_status IN ('assigned', 'active')", FIRST)
+            + stamped("started", " AND h.to_status = 'active'", FIRST)
+            + stamped("completed", " AND h.to_status = 'completed'", LATEST)
+            + stamped("failed", " AND h.to_status = 'failed'", LATEST)
+            + fromHistory("failure_reason", "h.reason", " AND h.to_status = 'failed'", LATEST)
+            + latestKnown("failure_type")
+            + fromHistory("attempts", "MAX(h.attempt)", " AND h.to_status IN ('failed', 'pending')", ALL)
+            + fromHistory("max_attempts", "MAX(h.max_attempts)", "", ALL)
+            + latestKnown("pr_number")
+            + latestKnown("pr_url")
             + "time_source = CASE WHEN (SELECT MIN(h.timestamp) " + H + ") < detected_at "
             + "THEN (SELECT h.time_source " + H + FIRST + " ELSE time_source END, "
             + "detected_at = MIN(detected_at, COALESCE((SELECT MIN(h.timestamp) " + H + "), detected_at)) "
             + "WHERE task_id = ?";
+
+    /**
+     * One SET item: {@code column} takes {@code value} from the task's history rows matching {@code where}, of
+     * the row {@code pick} chooses (LATEST, FIRST) or over all of them (ALL, an aggregate); it keeps its value
+     * when no row matches.
+     */
+    private static String fromHistory(String column, String value, String where, String pick) {
+        return column + " = COALESCE((SELECT " + value + " " + H + where + pick + ", " + column + "), ";
+    }
+
+    /** The latest value a transition stated for a column that the history shares with the task. */
+    private static String latestKnown(String column) {
+        return fromHistory(column, "h." + column, " AND h." + column + " IS NOT NULL", LATEST);
+    }
+
+    /** An event's time ({@code <event>_at}) and its time source, from the same history row. */
+    private static String stamped(String event, String where, String pick) {
+        return fromHistory(event + "_at", "h.timestamp", where, pick)
+                + fromHistory(event + "_time_source", "h.time_source", where, pick);
+    }
 }

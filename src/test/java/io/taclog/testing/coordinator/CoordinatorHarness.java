@@ -7,6 +7,7 @@ import io.taclog.ingest.SourceKinds;
 import io.taclog.source.TailBatch;
 import io.taclog.source.TailOptions;
 import io.taclog.source.Tailer;
+import io.taclog.testing.PipelineSteps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -112,16 +113,12 @@ public final class CoordinatorHarness implements AutoCloseable {
     }
 
     private void open() {
-        try {
-            runtime = IngestRuntime.open(config(), backfill, clock);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot open " + db, e);
-        }
+        runtime = PipelineSteps.openRuntime(config(), backfill, clock, db);
         for (var e : sources.entrySet()) {
             String kind = e.getKey();
             TailOptions o = IngestRuntime.tailOptions(runtime.config(), kind, e.getValue(), backfill)
-                    .withInclude(SourceKinds.TRANSCRIPTS.equals(kind) ? List.of("*.jsonl") : List.of("*"))
-                    .withTimings(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ZERO);
+                    .withInclude(SourceKinds.TRANSCRIPTS.equals(kind) ? List.of("*.jsonl") : List.of("*"));
+            o = PipelineSteps.testTimings(o, Duration.ZERO);
             o = o.withLimits(o.maxLineBytes(), batchLines, o.batchMaxBytes(), o.maxOpenFiles());
             tailers.put(kind, new Tailer(o, runtime.registry(), clock, System::nanoTime));
         }
@@ -145,53 +142,37 @@ public final class CoordinatorHarness implements AutoCloseable {
 
     /** Pumps one source kind (e.g. the log before the transcripts, to fix the order of arrival). */
     public int pump(String kind) {
-        int lines = 0;
-        int empty = 0;
-        for (int rounds = 0; rounds < 100_000; rounds++) {
-            int n = step(kind);
-            if (n == 0) {
-                if (++empty == 2) {
-                    return lines;
-                }
-                continue;
-            }
-            empty = 0;
-            lines += n;
-        }
-        throw new AssertionError("pump did not settle");
+        return PipelineSteps.untilQuiet(() -> stepBatch(kind), PipelineSteps.NO_LINES);
     }
 
     /** One batch of one source kind; returns its lines. */
     public int step(String kind) {
+        TailBatch batch = stepBatch(kind);
+        return batch.isEmpty() ? 0 : batch.lines().size();
+    }
+
+    private TailBatch stepBatch(String kind) {
         Tailer t = tailers.get(kind);
-        try {
-            TailBatch batch = t.nextBatch();
-            if (batch.isEmpty()) {
-                return 0;
-            }
-            ParsedBatch parsed = runtime.parser().parse(batch);
-            try {
-                runtime.writer().commit(parsed);
-            } catch (SQLException | RuntimeException e) {
-                t.rollback(batch);
-                throw new IllegalStateException("commit failed", e);
-            }
-            t.confirm(batch, parsed.endStates());
-            return batch.lines().size();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        TailBatch batch = PipelineSteps.next(t);
+        if (batch.isEmpty()) {
+            return batch;
         }
+        ParsedBatch parsed = runtime.parser().parse(batch);
+        try {
+            runtime.writer().commit(parsed);
+        } catch (SQLException | RuntimeException e) {
+            t.rollback(batch);
+            throw new IllegalStateException("commit failed", e);
+        }
+        t.confirm(batch, parsed.endStates());
+        return batch;
     }
 
     /** Reads one batch and drops it uncommitted, as a crash between read and commit would. */
     public int readAndCrash(String kind) {
-        try {
-            TailBatch batch = tailers.get(kind).nextBatch();
-            runtime.parser().parse(batch);
-            return batch.lines().size();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TailBatch batch = PipelineSteps.next(tailers.get(kind));
+        runtime.parser().parse(batch);
+        return batch.lines().size();
     }
 
     /** Applies one version of a work-queue file, as the work-queue route does; returns its outcome. */

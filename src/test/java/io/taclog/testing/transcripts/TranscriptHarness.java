@@ -5,20 +5,17 @@ import io.taclog.app.IngestRuntime;
 import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
 import io.taclog.ingest.BatchParser;
-import io.taclog.ingest.ParsedBatch;
 import io.taclog.ingest.SourceKinds;
-import io.taclog.sink.Database;
 import io.taclog.source.TailBatch;
 import io.taclog.source.TailOptions;
 import io.taclog.source.Tailer;
 import io.taclog.testing.FakeTicker;
+import io.taclog.testing.PipelineSteps;
 import io.taclog.validate.Validator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,52 +113,29 @@ public final class TranscriptHarness implements AutoCloseable {
         o.put("taclog.db", dbPath.toString());
         o.put("taclog.watch", watch.stream().map(Path::toString).collect(Collectors.joining(",")));
         TaclogConfig config = TaclogConfig.load(Optional.empty(), o);
-        try {
-            runtime = IngestRuntime.open(config, backfill);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot open " + dbPath, e);
-        }
-        TailOptions options = IngestRuntime.tailOptions(config, SourceKinds.TRANSCRIPTS, watch, backfill);
-        options = options.withTimings(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(1), holeGrace);
+        runtime = PipelineSteps.openRuntime(config, backfill, Clock.systemUTC(), dbPath);
+        TailOptions options = PipelineSteps.testTimings(
+                IngestRuntime.tailOptions(config, SourceKinds.TRANSCRIPTS, watch, backfill), holeGrace);
         tailer = new Tailer(options, runtime.registry(), Clock.systemUTC(), ticker);
     }
 
     /** Reads, parses and commits until the tailer has nothing more (two empty batches in a row). */
     public int pump() {
-        int lines = 0;
-        int empty = 0;
-        for (int rounds = 0; rounds < 100_000; rounds++) {
-            int n = step();
-            if (n == 0) {
-                if (++empty == 2) {
-                    return lines;
-                }
-                continue;
-            }
-            empty = 0;
-            lines += n;
-        }
-        throw new AssertionError("pump did not settle after 100000 batches");
+        return PipelineSteps.untilQuiet(this::stepBatch, PipelineSteps.NO_LINES);
     }
 
     /** One batch: read, parse, commit, confirm. Returns the lines committed (0 when there was nothing). */
     public int step() {
-        TailBatch batch = nextBatch();
-        if (batch.isEmpty()) {
-            return 0;
+        TailBatch batch = stepBatch();
+        return batch.isEmpty() ? 0 : batch.lines().size();
+    }
+
+    private TailBatch stepBatch() {
+        TailBatch batch = PipelineSteps.next(tailer);
+        if (!batch.isEmpty()) {
+            PipelineSteps.commit(tailer, batch, runtime.parser().parse(batch), runtime.writer()::commit);
         }
-        ParsedBatch parsed = runtime.parser().parse(batch);
-        try {
-            runtime.writer().commit(parsed);
-            tailer.confirm(batch, parsed.endStates());
-        } catch (SQLException e) {
-            tailer.rollback(batch);
-            throw new IllegalStateException("commit failed", e);
-        } catch (RuntimeException | Error e) {
-            tailer.rollback(batch);
-            throw e;
-        }
-        return batch.lines().size();
+        return batch;
     }
 
     /**
@@ -169,7 +143,7 @@ public final class TranscriptHarness implements AutoCloseable {
      * everything is closed. Returns the number of lines that were in flight. {@link #restart()} reopens.
      */
     public int crash() {
-        TailBatch batch = nextBatch();
+        TailBatch batch = PipelineSteps.next(tailer);
         runtime.parser().parse(batch);
         closeAll();
         return batch.lines().size();
@@ -185,12 +159,8 @@ public final class TranscriptHarness implements AutoCloseable {
     /** Runs {@code taclog validate}'s checks (ledger and per-worker content) against the raw files. */
     public Validator.Report validate() {
         Formats formats = new Formats(runtime.config(), Clock.systemUTC());
-        try (Connection c = Database.openReadOnly(dbPath, 5000)) {
-            return new Validator(new BatchParser(formats.parsers(), true),
-                    runtime.config().get(ConfigKeys.MAX_LINE_BYTES), formats.contentChecks()).validate(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return PipelineSteps.validate(dbPath, new Validator(new BatchParser(formats.parsers(), true),
+                runtime.config().get(ConfigKeys.MAX_LINE_BYTES), formats.contentChecks()));
     }
 
     /** Lets the fake monotonic clock run (hole grace, rotate wait). */
@@ -204,14 +174,6 @@ public final class TranscriptHarness implements AutoCloseable {
 
     public IngestRuntime runtime() {
         return runtime;
-    }
-
-    private TailBatch nextBatch() {
-        try {
-            return tailer.nextBatch();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private void closeAll() {

@@ -52,27 +52,21 @@ final class WorktreeLines {
         g.put("opKey", lc.key);
         g.putObject("in");
         lc.keep = LogState.WORKTREE;
-        lc.worktree(lc.key, task, "check", path, null, "worktree already exists", null, null, null, null,
-                JsonObj.of().put("check_order", CHECK_ORDER).put("threshold_minutes", FRESH_MINUTES), null);
+        lc.worktree(lc.key, task, "check", path, null, "worktree already exists", null, null, null, null, policy(),
+                null);
         lc.decision(lc.key, "worktree", task, FUNCTION, POINT, JsonObj.of().put("worktree_path", path), null, null);
     }
 
     /** A group line with nothing to store of its own (the "status check:" header). */
     private static void inGroup(LineContext lc) {
-        if (lc.st.group(LogState.WORKTREE) == null) {
-            lc.orphan("worktree");
-            return;
-        }
-        lc.keep = LogState.WORKTREE;
+        joinGroup(lc);
     }
 
     private static void field(LineContext lc) {
-        ObjectNode g = lc.st.group(LogState.WORKTREE);
+        ObjectNode g = joinGroup(lc);
         if (g == null) {
-            lc.orphan("worktree");
             return;
         }
-        lc.keep = LogState.WORKTREE;
         RuleMatch m = lc.m;
         ObjectNode in = (ObjectNode) g.get("in");
         JsonObj input = JsonObj.of();
@@ -95,20 +89,15 @@ final class WorktreeLines {
             input.put("no_files_outside_git", true); // TAC-8 printed minutes since the Unix epoch
         }
         in.setAll(input.node());
-        lc.worktree(g.path("key").asText(), g.path("task").asText(), null, g.path("path").asText(), null, null,
-                bool(in, "has_changes"), bool(in, "worker_running"), integer(in, "worker_pid"),
-                in.has("file_mtime_age_minutes") ? in.get("file_mtime_age_minutes").asDouble() : null,
-                JsonObj.of().put("inputs", in.deepCopy()), null);
-        lc.decision(g.path("key").asText(), "worktree", g.path("task").asText(), FUNCTION, POINT, input, null, null);
+        withInputs(lc, g, g.path("key").asText(), null, null, in, JsonObj.of().put("inputs", in.deepCopy()));
+        decisionStep(lc, g, input, null, null);
     }
 
     private static void decide(LineContext lc) {
-        ObjectNode g = lc.st.group(LogState.WORKTREE);
+        ObjectNode g = joinGroup(lc);
         if (g == null) {
-            lc.orphan("worktree");
             return;
         }
-        lc.keep = LogState.WORKTREE;
         RuleMatch m = lc.m;
         String action = m.text("action");
         ObjectNode in = (ObjectNode) g.get("in");
@@ -123,38 +112,27 @@ final class WorktreeLines {
         g.put("decisionKey", lc.key);
         g.put("opKey", lc.key);
         String op = "remove".equals(action) ? "remove" : "preserve";
-        lc.worktree(lc.key, g.path("task").asText(), op, g.path("path").asText(), null, reason, bool(in, "has_changes"),
-                bool(in, "worker_running"), integer(in, "worker_pid"),
-                in.has("file_mtime_age_minutes") ? in.get("file_mtime_age_minutes").asDouble() : null,
-                JsonObj.of().put("check_order", CHECK_ORDER).put("threshold_minutes", FRESH_MINUTES)
-                        .put("inputs", in.deepCopy()).put("result", action).put("check", g.path("key").asText()),
-                null);
-        lc.decision(g.path("key").asText(), "worktree", g.path("task").asText(), FUNCTION, POINT, null,
-                JsonObj.of().put("action", action).put("operation", lc.key), reason);
+        withInputs(lc, g, lc.key, op, reason, in, policy().put("inputs", in.deepCopy()).put("result", action)
+                .put("check", g.path("key").asText()));
+        decisionStep(lc, g, null, JsonObj.of().put("action", action).put("operation", lc.key), reason);
     }
 
     private static void note(LineContext lc) {
-        ObjectNode g = lc.st.group(LogState.WORKTREE);
+        ObjectNode g = joinGroup(lc);
         if (g == null) {
-            lc.orphan("worktree");
             return;
         }
-        lc.keep = LogState.WORKTREE;
         ArrayNode notes = g.has("notes") ? (ArrayNode) g.get("notes") : g.putArray("notes");
         notes.add(lc.message());
-        lc.worktree(g.path("opKey").asText(), g.path("task").asText(), null, g.path("path").asText(), null, null,
-                null, null, null, null, JsonObj.of().put("notes", notes.deepCopy()), null);
-        lc.decision(g.path("key").asText(), "worktree", g.path("task").asText(), FUNCTION, POINT, null,
-                JsonObj.of().put("notes", notes.deepCopy()), null);
+        detail(lc, g, g.path("opKey").asText(), JsonObj.of().put("notes", notes.deepCopy()));
+        decisionStep(lc, g, null, JsonObj.of().put("notes", notes.deepCopy()), null);
     }
 
     private static void removal(LineContext lc) {
-        ObjectNode g = lc.st.group(LogState.WORKTREE);
+        ObjectNode g = joinGroup(lc);
         if (g == null) {
-            lc.orphan("worktree");
             return;
         }
-        lc.keep = LogState.WORKTREE;
         JsonObj removal = JsonObj.of();
         lc.m.fields().forEach((k, v) -> removal.put(JsonObj.snake(k), v));
         if (lc.m.has("gitExitCode")) {
@@ -163,8 +141,7 @@ final class WorktreeLines {
         }
         ObjectNode stored = g.has("removal") ? (ObjectNode) g.get("removal") : g.putObject("removal");
         stored.setAll(removal.node());
-        lc.worktree(g.path("opKey").asText(), g.path("task").asText(), null, g.path("path").asText(), null, null,
-                null, null, null, null, JsonObj.of().put("removal", stored.deepCopy()), null);
+        detail(lc, g, g.path("opKey").asText(), JsonObj.of().put("removal", stored.deepCopy()));
     }
 
     private static void create(LineContext lc) {
@@ -209,15 +186,53 @@ final class WorktreeLines {
                 lc.worktree(create, task, null, path, branch, null, null, null, null, null, null,
                         RepoPaths.workerInText(branch));
             }
-            case "git.head" -> lc.worktree(create, task, null, path, null, null, null, null, null, null,
-                    JsonObj.of().put("head_commit", m.text("commit")).put("head_subject", m.text("subject")), null);
+            case "git.head" -> detail(lc, g, create,
+                    JsonObj.of().put("head_commit", m.text("commit")).put("head_subject", m.text("subject")));
             default -> {
                 ArrayNode errors = g.has("gitErrors") ? (ArrayNode) g.get("gitErrors") : g.putArray("gitErrors");
                 errors.add(lc.message());
-                lc.worktree(create, task, null, path, null, null, null, null, null, null,
-                        JsonObj.of().put("failed", true).put("git_errors", errors.deepCopy()), null);
+                detail(lc, g, create, JsonObj.of().put("failed", true).put("git_errors", errors.deepCopy()));
             }
         }
+    }
+
+    /**
+     * The open worktree group, which this line then belongs to; null, the line reported as an orphan, when no
+     * group is open (reordered by buffering, or its first line was lost).
+     */
+    private static ObjectNode joinGroup(LineContext lc) {
+        ObjectNode g = lc.st.group(LogState.WORKTREE);
+        if (g == null) {
+            lc.orphan("worktree");
+            return null;
+        }
+        lc.keep = LogState.WORKTREE;
+        return g;
+    }
+
+    /** How the coordinator decides (check order, freshness threshold): stored with the check and its result. */
+    private static JsonObj policy() {
+        return JsonObj.of().put("check_order", CHECK_ORDER).put("threshold_minutes", FRESH_MINUTES);
+    }
+
+    /** A worktree operation row carrying the status-check inputs gathered so far. */
+    private static void withInputs(LineContext lc, ObjectNode g, String key, String op, String reason, JsonNode in,
+                                   JsonObj logic) {
+        lc.worktree(key, g.path("task").asText(), op, g.path("path").asText(), null, reason, bool(in, "has_changes"),
+                bool(in, "worker_running"), integer(in, "worker_pid"),
+                in.has("file_mtime_age_minutes") ? in.get("file_mtime_age_minutes").asDouble() : null, logic, null);
+    }
+
+    /** More details of one of the group's operations (the one keyed {@code key}). */
+    private static void detail(LineContext lc, ObjectNode g, String key, JsonObj logic) {
+        lc.worktree(key, g.path("task").asText(), null, g.path("path").asText(), null, null, null, null, null, null,
+                logic, null);
+    }
+
+    /** A step of the group's ensure_worktree decision, which is keyed by the line that opened the group. */
+    private static void decisionStep(LineContext lc, ObjectNode g, JsonObj input, JsonObj output, String reason) {
+        lc.decision(g.path("key").asText(), "worktree", g.path("task").asText(), FUNCTION, POINT, input, output,
+                reason);
     }
 
     private static Boolean bool(JsonNode in, String k) {

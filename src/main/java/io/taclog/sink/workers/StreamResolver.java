@@ -1,0 +1,180 @@
+package io.taclog.sink.workers;
+
+import static io.taclog.sink.workers.LinkSql.one;
+import static io.taclog.sink.workers.WorkerLinker.NAME_FROM_PATH;
+import static io.taclog.sink.workers.WorkerLinker.NAME_FROM_SESSION;
+import static io.taclog.sink.workers.WorkerLinker.NO_COORDINATOR;
+
+import io.taclog.model.StreamRef;
+import io.taclog.model.Times;
+import io.taclog.sink.WriteContext;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/** Finds or creates the worker of a transcript stream: a known link, a coordinator spawn, or a new name. */
+final class StreamResolver {
+
+    private StreamResolver() {
+    }
+
+    /** The key a stream is known by: its session id, or its file when it has none (yet). */
+    static String streamKey(StreamRef ref) {
+        return ref.agentSessionId() != null ? ref.agentSessionId() : "file:" + ref.sourcePath();
+    }
+
+    /** The worker of a stream not resolved in this transaction yet; creates one when nobody claims it. */
+    static String resolve(StreamRef ref, String streamKey, Instant at, String timeSource, WriteContext ctx)
+            throws SQLException {
+        String known = one(ctx, "SELECT worker_id FROM agent_sessions WHERE agent_session_id = ?", streamKey);
+        if (known != null) {
+            return maybeBetterName(known, ref, ctx);
+        }
+        String adopted = adoptTextOnlyWorker(ref, streamKey, at, ctx);
+        if (adopted != null) {
+            return adopted;
+        }
+        String claimed = claimCoordinatorWorker(ref, at, timeSource, ctx);
+        if (claimed != null) {
+            linkStream(streamKey, claimed, ref, at, "coordinator", ctx);
+            PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET agent_session_id = "
+                    + "COALESCE(agent_session_id, ?), agent = COALESCE(agent, ?), log_file = COALESCE(log_file, ?), "
+                    + "first_activity_at = COALESCE(first_activity_at, ?) WHERE worker_id = ?");
+            ps.setString(1, ref.agentSessionId());
+            ps.setString(2, ref.agent());
+            ps.setString(3, ref.sourcePath());
+            ps.setString(4, Times.format(at));
+            ps.setString(5, claimed);
+            ps.executeUpdate();
+            return claimed;
+        }
+        int quality = ref.workerHint() != null ? NAME_FROM_PATH : NAME_FROM_SESSION;
+        String base = ref.workerHint() != null ? ref.workerHint() : streamKey;
+        String name = uniqueName(base, streamKey, ctx);
+        String task = ref.taskHint() != null ? ref.taskHint() : streamKey;
+        Placeholders.ensureNoCoordinatorSession(at, ctx);
+        Placeholders.ensureTask(task, at, ctx);
+        PreparedStatement ps = ctx.statement("INSERT INTO worker_sessions(worker_id, session_id, task_id, spawned_at, "
+                + "status, log_file, origin, name_quality, agent, agent_session_id, time_source, first_activity_at, "
+                + "last_activity_at) VALUES (?,?,?,?,'running',?,'transcript',?,?,?,?,?,?)");
+        ps.setString(1, name);
+        ps.setString(2, NO_COORDINATOR);
+        ps.setString(3, task);
+        ps.setString(4, Times.format(at));
+        ps.setString(5, ref.sourcePath());
+        ps.setInt(6, quality);
+        ps.setString(7, ref.agent());
+        ps.setString(8, ref.agentSessionId());
+        ps.setString(9, timeSource);
+        ps.setString(10, Times.format(at));
+        ps.setString(11, Times.format(at));
+        ps.executeUpdate();
+        linkStream(streamKey, name, ref, at, "transcript", ctx);
+        return name;
+    }
+
+    /**
+     * Stderr text before a file's first JSON line (node prints its warnings before Claude's init line) has no
+     * stream yet, so it got a worker keyed by the file alone; the first stream that then appears in the file is
+     * that worker. Without this, such a file held a phantom worker with only the text, and the real stream got a
+     * second, suffixed name.
+     */
+    private static String adoptTextOnlyWorker(StreamRef ref, String streamKey, Instant at, WriteContext ctx)
+            throws SQLException {
+        if (ref.agentSessionId() == null || ref.sourcePath() == null) {
+            return null;
+        }
+        String worker = one(ctx, "SELECT w.worker_id FROM agent_sessions a JOIN worker_sessions w ON w.worker_id = "
+                + "a.worker_id WHERE a.agent_session_id = ? AND w.agent_session_id IS NULL AND w.origin = 'transcript'",
+                "file:" + ref.sourcePath());
+        if (worker == null) {
+            return null;
+        }
+        linkStream(streamKey, worker, ref, at, "transcript", ctx);
+        PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET agent_session_id = ?, "
+                + "agent = COALESCE(agent, ?) WHERE worker_id = ?");
+        ps.setString(1, ref.agentSessionId());
+        ps.setString(2, ref.agent());
+        ps.setString(3, worker);
+        ps.executeUpdate();
+        return worker;
+    }
+
+    /** A stream first named by its session id is renamed when a file with a meaningful path shows up. */
+    private static String maybeBetterName(String worker, StreamRef ref, WriteContext ctx) throws SQLException {
+        if (ref.workerHint() == null) {
+            return worker;
+        }
+        PreparedStatement ps = ctx.statement("SELECT origin, name_quality FROM worker_sessions WHERE worker_id = ?");
+        ps.setString(1, worker);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || !"transcript".equals(rs.getString(1)) || rs.getInt(2) >= NAME_FROM_PATH) {
+                return worker;
+            }
+        }
+        String better = uniqueName(ref.workerHint(), streamKey(ref), ctx);
+        WorkerJoiner.rename(worker, better, NAME_FROM_PATH, ctx);
+        return better;
+    }
+
+    private static String uniqueName(String base, String streamKey, WriteContext ctx) throws SQLException {
+        if (one(ctx, "SELECT worker_id FROM worker_sessions WHERE worker_id = ?", base) == null) {
+            return base;
+        }
+        String suffix = streamKey.startsWith("file:") ? Integer.toHexString(streamKey.hashCode())
+                : streamKey.substring(0, Math.min(8, streamKey.length()));
+        String candidate = base + "~" + suffix;
+        int n = 2;
+        while (one(ctx, "SELECT worker_id FROM worker_sessions WHERE worker_id = ?", candidate) != null) {
+            candidate = base + "~" + suffix + "-" + n++;
+        }
+        return candidate;
+    }
+
+    private static void linkStream(String streamKey, String worker, StreamRef ref, Instant at, String linkedBy,
+                                   WriteContext ctx) throws SQLException {
+        PreparedStatement ps = ctx.statement("INSERT INTO agent_sessions(agent_session_id, worker_id, agent, "
+                + "first_source, first_seen_at, linked_by) VALUES (?,?,?,?,?,?) "
+                + "ON CONFLICT(agent_session_id) DO UPDATE SET worker_id = excluded.worker_id, "
+                + "linked_by = excluded.linked_by");
+        ps.setString(1, streamKey);
+        ps.setString(2, worker);
+        ps.setString(3, ref.agent());
+        ps.setString(4, ref.sourcePath());
+        ps.setString(5, Times.format(at));
+        ps.setString(6, linkedBy);
+        ps.executeUpdate();
+    }
+
+    /** Finds the coordinator's (not yet linked) worker this stream belongs to, or null. */
+    private static String claimCoordinatorWorker(StreamRef ref, Instant at, String timeSource, WriteContext ctx)
+            throws SQLException {
+        if (ref.taskHint() == null && ref.sourcePath() == null) {
+            return null;
+        }
+        PreparedStatement ps = ctx.statement("SELECT worker_id, spawned_at, time_source FROM worker_sessions "
+                + "WHERE origin = 'coordinator' AND agent_session_id IS NULL AND (task_id = ? OR log_file = ?) "
+                // a launch that failed before a process ran (no PID) has no transcript to claim
+                + "AND NOT (status = 'failed' AND pid IS NULL) "
+                + "ORDER BY spawned_at DESC");
+        ps.setString(1, ref.taskHint());
+        ps.setString(2, ref.sourcePath());
+        List<String[]> rows = LinkSql.rows(ps);
+        if (rows.isEmpty()) {
+            return null;
+        }
+        for (String[] r : rows) {
+            Instant spawned = Times.parseOrNull(r[1]);
+            if (SpawnTimes.comparable(timeSource, r[2]) && spawned != null) {
+                if (!spawned.isAfter(at.plus(SpawnTimes.TOLERANCE))) {
+                    return r[0]; // rows are newest first: the latest spawn before the stream began
+                }
+            } else {
+                return rows.get(0)[0]; // times say nothing: the latest unclaimed spawn of the task
+            }
+        }
+        return null;
+    }
+}
