@@ -20,6 +20,11 @@ public final class TranscriptPaths {
         this.taskPattern = taskPattern;
     }
 
+    /** The stream a record of {@code path} belongs to, with what the path says about its worker and task. */
+    public io.taclog.model.StreamRef streamRef(String sessionId, String agent, String path) {
+        return new io.taclog.model.StreamRef(sessionId, agent, path, workerHint(path, sessionId), taskHint(path));
+    }
+
     /** Worker id the path suggests, or null when it would only repeat the session id. */
     public String workerHint(String path, String sessionId) {
         if (path == null) {

@@ -27,8 +27,7 @@ public final class WorkerTextHandler implements TextLineHandler {
     @Override
     public LineOutcome handle(String line, ParseContext ctx) {
         String sid = ctx.state().path(ClaudeStreamJsonHandler.LAST_SESSION).asText(null);
-        StreamRef ref = new StreamRef(sid, "claude-code", ctx.path(), paths.workerHint(ctx.path(), sid),
-                paths.taskHint(ctx.path()));
+        StreamRef ref = paths.streamRef(sid, "claude-code", ctx.path());
         String text = line.strip();
         return LineOutcome.rows(new WorkerOutputLine(ref, ctx.observedAt(), text, ERROR.matcher(text).find()));
     }

@@ -72,8 +72,7 @@ public final class ClaudeSessionHandler implements RecordHandler {
         Instant recorded = Times.parseOrNull(Json.text(r, "timestamp"));
         Instant at = recorded != null ? recorded : ctx.observedAt();
         String timeSource = recorded != null ? TimeSource.RECORDED : TimeSource.OBSERVED;
-        StreamRef ref = new StreamRef(sid, "claude-code", ctx.path(), paths.workerHint(ctx.path(), sid),
-                paths.taskHint(ctx.path()));
+        StreamRef ref = paths.streamRef(sid, "claude-code", ctx.path());
         boolean sidechain = Json.flag(r, "isSidechain");
         List<Fact> out = new ArrayList<>();
         firstSighting(sid, ref, at, timeSource, r, ctx, out);

@@ -69,8 +69,7 @@ public final class ClaudeStreamJsonHandler implements RecordHandler {
         String timeSource = wrapped ? TimeSource.RECORDED : TimeSource.OBSERVED;
         String sid = rec.get("session_id").asText();
         ctx.state().put(LAST_SESSION, sid);
-        StreamRef ref = new StreamRef(sid, "claude-code", ctx.path(), paths.workerHint(ctx.path(), sid),
-                paths.taskHint(ctx.path()));
+        StreamRef ref = paths.streamRef(sid, "claude-code", ctx.path());
         String type = rec.get("type").asText();
         List<Fact> out = new ArrayList<>();
         switch (type) {

@@ -83,8 +83,7 @@ public final class CodexExecHandler implements RecordHandler {
     }
 
     private StreamRef ref(String thread, ParseContext ctx) {
-        return new StreamRef(thread, "codex", ctx.path(), paths.workerHint(ctx.path(), thread),
-                paths.taskHint(ctx.path()));
+        return paths.streamRef(thread, "codex", ctx.path());
     }
 
     private LineOutcome turnCompleted(JsonNode r, String thread, Instant at, ParseContext ctx) {

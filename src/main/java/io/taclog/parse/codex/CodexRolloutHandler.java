@@ -105,7 +105,7 @@ public final class CodexRolloutHandler implements RecordHandler {
     }
 
     private StreamRef ref(String sid, ParseContext ctx) {
-        return new StreamRef(sid, "codex", ctx.path(), paths.workerHint(ctx.path(), sid), paths.taskHint(ctx.path()));
+        return paths.streamRef(sid, "codex", ctx.path());
     }
 
     private LineOutcome tokenCount(JsonNode p, String sid, Instant at, String timeSource, ParseContext ctx) {
