@@ -37,9 +37,12 @@ import io.taclog.sink.coordinator.WorkerSpawnWriter;
 import io.taclog.sink.coordinator.WorkerStatusWriter;
 import io.taclog.sink.coordinator.WorktreeOperationWriter;
 import io.taclog.sink.workers.WorkerLinker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The coordinator part of the format catalogue: the TAC-8 log rules and handler, the JSONL event
@@ -47,7 +50,7 @@ import java.util.List;
  */
 final class CoordinatorFormats {
 
-    private final LineRules rules;
+    private final Supplier<LineRules> rules;
     private final CoordinatorConfigs configs;
     private final DerivedRules derived;
     private final List<FactWriter<?>> writers = new ArrayList<>();
@@ -56,7 +59,11 @@ final class CoordinatorFormats {
     private final Map<String, String> fieldMap;
 
     CoordinatorFormats(TaclogConfig config, WorkerLinker linker, PriceTable prices) {
-        this.rules = LineRules.load(config.get(ConfigKeys.COORDINATOR_RULES));
+        Optional<Path> rulesFile = config.get(ConfigKeys.COORDINATOR_RULES);
+        this.rules = memoize(() -> LineRules.load(rulesFile));
+        if (rulesFile.isPresent() || !config.get(ConfigKeys.COORDINATOR_LOG).isEmpty()) {
+            rules.get(); // a bad rules file fails at start; without a coordinator log the rules wait for first use
+        }
         this.configs = new CoordinatorConfigs(config.get(ConfigKeys.COORDINATOR_CONFIG));
         this.derived = new DerivedRules(config.get(ConfigKeys.SPAWN_LOOP_COUNT),
                 Duration.ofMinutes(config.get(ConfigKeys.SPAWN_LOOP_WINDOW)),
@@ -89,7 +96,7 @@ final class CoordinatorFormats {
         boolean otherSources = !config.get(ConfigKeys.COORDINATOR_LOG).isEmpty()
                 || !config.get(ConfigKeys.COORDINATOR_EVENTS).isEmpty() || !config.get(ConfigKeys.WATCH).isEmpty();
         camelBeans.put("workQueue", new WorkQueueStep(new WorkQueueIngest(db, allWriters, times, clock), monitor,
-                config.get(ConfigKeys.COORDINATOR_QUEUE), backfill && otherSources));
+                config.get(ConfigKeys.COORDINATOR_QUEUE), otherSources, backfill));
         camelBeans.put("stallCheck", new StallCheck(db, derived, clock, !backfill));
         this.finisher = new BackfillFinisher(db, derived, clock);
     }
@@ -122,6 +129,21 @@ final class CoordinatorFormats {
     }
 
     LineRules rules() {
-        return rules;
+        return rules.get();
+    }
+
+    /** Computes once, on first use (reading the bundled rules costs a tenth of a second of every start). */
+    private static <T> Supplier<T> memoize(Supplier<T> make) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
     }
 }

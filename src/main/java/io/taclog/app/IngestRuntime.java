@@ -9,6 +9,7 @@ import io.taclog.schema.Migrator;
 import io.taclog.sink.BatchWriter;
 import io.taclog.sink.Database;
 import io.taclog.sink.DatabaseSettings;
+import io.taclog.sink.DeferredIndexes;
 import io.taclog.sink.FactWriters;
 import io.taclog.sink.SqliteFileRegistry;
 import io.taclog.source.TailOptions;
@@ -41,7 +42,7 @@ public final class IngestRuntime implements AutoCloseable {
         this.formats = new Formats(config, clock);
         formats.attach(config, db, monitor, clock, backfill);
         this.parser = new BatchParser(formats.parsers(), backfill);
-        this.writer = new BatchWriter(db, new FactWriters(formats.writers()), clock);
+        this.writer = new BatchWriter(db, new FactWriters(formats.writers()), clock, registry);
     }
 
     /** Opens and migrates the database and wires the pipeline. */
@@ -51,13 +52,20 @@ public final class IngestRuntime implements AutoCloseable {
 
     public static IngestRuntime open(TaclogConfig config, boolean backfill, Clock clock) throws SQLException {
         Database db = Database.open(config.get(ConfigKeys.DB), databaseSettings(config));
+        io.taclog.sink.DebugCounts.mark("db-open");
         try {
             Migrator.migrate(db);
+            io.taclog.sink.DebugCounts.mark("migrated");
+            if (!backfill) {
+                DeferredIndexes.build(db); // a bulk load was interrupted: the sidecar's queries need them
+            }
         } catch (SQLException | RuntimeException e) {
             db.close();
             throw e;
         }
-        return new IngestRuntime(config, db, backfill, clock);
+        IngestRuntime r = new IngestRuntime(config, db, backfill, clock);
+        io.taclog.sink.DebugCounts.mark("formats");
+        return r;
     }
 
     public static DatabaseSettings databaseSettings(TaclogConfig config) {

@@ -20,21 +20,26 @@ public final class WorkQueueStep {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueueStep.class);
 
     private static final String PREFIX = "coordinator-queue:";
-    private static final Duration WAIT_LIMIT = Duration.ofHours(6);
+    private static final Duration BACKFILL_WAIT_LIMIT = Duration.ofHours(6);
+    private static final Duration SIDECAR_WAIT_LIMIT = Duration.ofMinutes(2);
 
     private final WorkQueueIngest ingest;
     private final IngestMonitor monitor;
     private final boolean waitForLogs;
+    private final Duration waitLimit;
 
     /**
-     * @param waitForLogs a backfill with other sources: the queue's current version is the newest state, so
-     *     it is applied after every log and transcript line (the order of events), whatever order the routes
-     *     poll in
+     * @param waitForLogs other sources are configured: the queue's current version is the newest state, so
+     *     it is applied after what the logs held when reading began (the order of events; in a sidecar the
+     *     queue's facts then belong to the coordinator session the log shows), whatever order the routes poll in
+     * @param backfill a backfill waits for every line; a sidecar for the logs' first catch-up, at most a while
      */
-    WorkQueueStep(WorkQueueIngest ingest, IngestMonitor monitor, List<Path> files, boolean waitForLogs) {
+    WorkQueueStep(WorkQueueIngest ingest, IngestMonitor monitor, List<Path> files, boolean waitForLogs,
+                  boolean backfill) {
         this.ingest = ingest;
         this.monitor = monitor;
         this.waitForLogs = waitForLogs;
+        this.waitLimit = backfill ? BACKFILL_WAIT_LIMIT : SIDECAR_WAIT_LIMIT;
         for (Path f : files) {
             if (f.toFile().isFile()) {
                 monitor.register(sourceId(f.toString())); // a backfill waits until this file was read once
@@ -61,13 +66,13 @@ public final class WorkQueueStep {
     }
 
     private void awaitOtherSources() throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
+        long deadline = System.nanoTime() + waitLimit.toNanos();
         while (!monitor.drainedExcept(id -> id.startsWith(PREFIX))) {
             if (System.nanoTime() > deadline) {
-                LOG.warn("other sources not drained after {}; applying the work queue anyway", WAIT_LIMIT);
+                LOG.warn("other sources not caught up after {}; applying the work queue anyway", waitLimit);
                 return;
             }
-            Thread.sleep(50); // a backfill only: the Camel poll thread of this route waits for the logs
+            Thread.sleep(50); // the Camel poll thread of this route waits for the logs
         }
     }
 }

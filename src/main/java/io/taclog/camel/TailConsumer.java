@@ -1,23 +1,40 @@
 package io.taclog.camel;
 
 import io.taclog.ingest.IngestMonitor;
+import io.taclog.ingest.ParsedBatch;
 import io.taclog.source.TailBatch;
 import io.taclog.source.Tailer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.ScheduledPollConsumer;
 
 /**
- * Polls a {@link Tailer}: each batch is one exchange, processed synchronously (parse, then commit), and
- * the in-memory offsets advance only when the exchange carries the commit receipt for that batch. A
- * failed batch rewinds the files to their committed offsets and the poll fails, so Camel backs off and
- * polls again.
+ * Polls a {@link Tailer}: each batch is one exchange. The route parses it and hands it to the writer; the
+ * writer may be another route on another thread (a SEDA hand-off), so the next batch is read and parsed
+ * while this one commits. The in-memory offsets advance only when the exchange completes with the commit
+ * receipt of that very batch. When a batch fails, no new batch is read until every batch in flight has
+ * completed; then every file rewinds to its committed offset and the poll fails, so Camel backs off and
+ * the uncommitted bytes are read again.
+ *
+ * <p>Completions arrive on the writer's thread and are queued; the tailer itself is only touched from the
+ * polling thread.
  */
 final class TailConsumer extends ScheduledPollConsumer {
 
     private final TailEndpoint endpoint;
+    private final Queue<Completed> completed = new ConcurrentLinkedQueue<>();
+    private final Object inFlightLock = new Object();
+    private int inFlight;
     private Tailer tailer;
+    private Exception failure;
     private boolean reportedDrained;
+
+    /** How one batch's exchange ended: with the receipt of its commit, or with a failure. */
+    private record Completed(TailBatch batch, CommitReceipt receipt, Exception failure) {
+    }
 
     TailConsumer(TailEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -46,28 +63,57 @@ final class TailConsumer extends ScheduledPollConsumer {
 
     @Override
     protected int poll() throws Exception {
+        applyCompleted();
+        if (failure != null) {
+            return recoverFromFailure();
+        }
         int batches = 0;
+        boolean oneShot = tailer.options().oneShot();
         while (isRunAllowed()) {
-            TailBatch batch = tailer.nextBatch();
-            if (batch.isEmpty()) {
-                if (tailer.options().oneShot() && !tailer.drained()) {
-                    tailer.rescanSoon(); // backfill: confirm with a fresh scan that nothing is left
-                    continue;
-                }
+            applyCompleted();
+            if (failure != null) {
                 break;
             }
-            process(batch);
-            batches++;
+            TailBatch batch = tailer.nextBatch();
+            if (!batch.isEmpty()) {
+                send(batch);
+                batches++;
+                continue;
+            }
+            if (!oneShot) {
+                break; // live: the next poll comes after the configured delay
+            }
+            // backfill: nothing to read now. Batches still in flight may free room for queued files (or fail and
+            // make their bytes unread again): wait for them, then confirm with a fresh scan that nothing is left.
+            if (awaitInFlight()) {
+                continue;
+            }
+            if (!tailer.drained()) {
+                tailer.rescanSoon();
+                continue;
+            }
+            break;
         }
-        if (tailer.options().oneShot() && tailer.drained() && !reportedDrained) {
+        if (failure != null) {
+            return recoverFromFailure();
+        }
+        // a backfill ends when every source is drained; a sidecar's sources say once that they caught up with
+        // what was there at start (the work queue applies its first version after that, as a backfill does)
+        boolean caughtUp = oneShot ? tailer.drained() : tailer.scannedOnce() && batches == 0;
+        if (!reportedDrained && caughtUp && inFlight() == 0 && tailer.settled()) {
             reportedDrained = true;
             monitor().drained(sourceId());
         }
         return batches;
     }
 
-    private void process(TailBatch batch) throws Exception {
+    /** Sends one batch down the route; it completes here (one route) or on the writer's thread (hand-off). */
+    private void send(TailBatch batch) {
         Exchange exchange = createExchange(false);
+        exchange.getExchangeExtension().addOnCompletion(new BatchCompletion(batch));
+        synchronized (inFlightLock) {
+            inFlight++;
+        }
         try {
             exchange.getMessage().setBody(batch);
             try {
@@ -75,27 +121,103 @@ final class TailConsumer extends ScheduledPollConsumer {
             } catch (Exception e) {
                 exchange.setException(e);
             }
-            CommitReceipt receipt = exchange.getProperty(CommitReceipt.PROPERTY, CommitReceipt.class);
-            Exception failure = exchange.getException();
-            if (failure == null && (receipt == null || receipt.batch() != batch)) {
-                failure = new IllegalStateException("route " + getRouteId()
-                        + " did not commit the batch: it must end with the commitBatch step");
+            ParsedBatch parsed = exchange.getException() == null
+                    ? exchange.getMessage().getBody(ParsedBatch.class) : null;
+            if (parsed != null && parsed.source() == batch) {
+                tailer.parsed(batch, parsed.endStates());
             }
-            if (failure != null) {
-                tailer.rollback(batch);
-                monitor().failed();
-                throw failure;
-            }
-            tailer.confirm(batch, receipt.endStates());
-            var s = receipt.summary();
-            monitor().committed(s.lines(), s.rows(), s.skipped(), s.rejected(), s.bytes());
-            monitor().filesCommitted(batch.files().keySet());
         } finally {
             releaseExchange(exchange, false);
         }
     }
 
+    /** Applies the completions that arrived: commits move offsets, the first failure stops reading. */
+    private void applyCompleted() {
+        Completed c;
+        while ((c = completed.poll()) != null) {
+            if (c.failure() != null) {
+                monitor().failed();
+                if (failure == null) {
+                    failure = c.failure();
+                }
+                continue;
+            }
+            tailer.confirm(c.batch(), c.receipt().endStates());
+            var s = c.receipt().summary();
+            monitor().committed(s.lines(), s.rows(), s.skipped(), s.rejected(), s.bytes());
+            monitor().filesCommitted(c.batch().files().keySet());
+        }
+    }
+
+    /**
+     * After a failure: wait until nothing is in flight (later batches of the same files fail as stale, others
+     * may still commit), rewind every file to its committed offset and fail this poll so Camel backs off.
+     */
+    private int recoverFromFailure() throws Exception {
+        while (inFlight() > 0 && isRunAllowed()) {
+            awaitInFlight();
+            applyCompleted();
+        }
+        applyCompleted();
+        tailer.rewindAll();
+        Exception f = failure;
+        failure = null;
+        throw f;
+    }
+
+    private int inFlight() {
+        synchronized (inFlightLock) {
+            return inFlight;
+        }
+    }
+
+    /** Waits (a little) for batches in flight to complete; true when something was in flight. */
+    private boolean awaitInFlight() throws InterruptedException {
+        synchronized (inFlightLock) {
+            if (inFlight == 0) {
+                return false;
+            }
+            inFlightLock.wait(50);
+            return true;
+        }
+    }
+
+    private void completedWith(Completed c) {
+        completed.add(c);
+        synchronized (inFlightLock) {
+            inFlight--;
+            inFlightLock.notifyAll();
+        }
+    }
+
     private IngestMonitor monitor() {
         return endpoint.tailComponent().monitor();
+    }
+
+    /** Reports how a batch's exchange ended; it may run on the writer's thread. */
+    private final class BatchCompletion implements Synchronization {
+        private final TailBatch batch;
+
+        BatchCompletion(TailBatch batch) {
+            this.batch = batch;
+        }
+
+        @Override
+        public void onComplete(Exchange exchange) {
+            CommitReceipt receipt = exchange.getProperty(CommitReceipt.PROPERTY, CommitReceipt.class);
+            if (receipt == null || receipt.batch() != batch) {
+                completedWith(new Completed(batch, null, new IllegalStateException("route " + getRouteId()
+                        + " did not commit the batch: it must end with the commitBatch step")));
+            } else {
+                completedWith(new Completed(batch, receipt, null));
+            }
+        }
+
+        @Override
+        public void onFailure(Exchange exchange) {
+            Exception e = exchange.getException();
+            completedWith(new Completed(batch, null, e != null ? e
+                    : new IllegalStateException("batch failed in route " + getRouteId())));
+        }
     }
 }

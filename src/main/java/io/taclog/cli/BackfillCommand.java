@@ -5,6 +5,10 @@ import io.taclog.camel.CamelSidecar;
 import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
 import io.taclog.ingest.IngestMonitor;
+import io.taclog.sink.DeferredIndexes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -39,21 +43,55 @@ public final class BackfillCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** A database below this size defers its indexes in {@code auto} mode (a first import, a young database). */
+    private static final long DEFER_BELOW_BYTES = 64L << 20;
+
+    /**
+     * Whether this load should drop the readers' indexes and build them at its end. {@code auto} does when the
+     * database is still small: then the final build costs less than keeping the indexes up row by row (a
+     * bigger database keeps them, however much comes in). Decided from the database alone, so that a backfill
+     * need not walk its sources twice before it starts.
+     */
+    static boolean deferIndexes(TaclogConfig config, Path db) {
+        String mode = config.get(ConfigKeys.BACKFILL_DEFER_INDEXES);
+        if (!"auto".equals(mode)) {
+            return "always".equals(mode);
+        }
+        try {
+            return !Files.exists(db) || Files.size(db) < DEFER_BELOW_BYTES;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+            io.taclog.sink.DebugCounts.mark("start");
         TaclogConfig config = sources.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (IngestRuntime runtime = IngestRuntime.open(config, true)) {
+            io.taclog.sink.DebugCounts.mark("runtime-open");
             BackfillReport report = new BackfillReport(runtime);
             report.before();
             IngestMonitor monitor = runtime.monitor();
-            long[] work = report.pendingWork();
-            monitor.setExpectedFiles(work[0]);
-            monitor.setExpectedBytes(work[1]);
-            Progress p = new Progress(err, monitor, progress && System.console() != null);
+            io.taclog.sink.DebugCounts.mark("snapshot-before");
+            boolean showProgress = progress && System.console() != null;
+            if (showProgress) {
+                report.estimateWorkInBackground(monitor); // only the progress line needs it
+            }
+            io.taclog.sink.DebugCounts.mark("pending-work");
+            if (deferIndexes(config, runtime.database().path())) {
+                DeferredIndexes.defer(runtime.database());
+            } else {
+                DeferredIndexes.build(runtime.database()); // left by an interrupted bulk load
+            }
+            Progress p = new Progress(err, monitor, showProgress);
+            io.taclog.sink.DebugCounts.mark("defer");
             CamelSidecar sidecar = new CamelSidecar(runtime);
+            io.taclog.sink.DebugCounts.mark("sidecar-new");
             sidecar.start();
+            io.taclog.sink.DebugCounts.mark("camel-started");
             boolean done;
             try {
                 Duration limit = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : Duration.ofDays(365);
@@ -65,12 +103,19 @@ public final class BackfillCommand implements Callable<Integer> {
                     }
                 });
             } finally {
+                io.taclog.sink.DebugCounts.threads();
                 sidecar.stop();
                 p.finish();
             }
+            io.taclog.sink.DebugCounts.mark("drained+stopped");
+            // what the load deferred is built now, also after a timeout: the next start would build it anyway
+            DeferredIndexes.build(runtime.database());
+            io.taclog.sink.DebugCounts.mark("indexes-built");
             // coordinator outputs: estimate coordinator.log times, derive what depends on them (docs/coordinator.md)
             String coordinator = done ? runtime.formats().finishBackfill() : "";
+            io.taclog.sink.DebugCounts.mark("finished");
             report.after();
+            io.taclog.sink.DebugCounts.mark("snapshot-after");
             report.print(out);
             if (!coordinator.isEmpty()) {
                 out.println(coordinator);

@@ -3,9 +3,8 @@ package io.taclog.cli;
 import io.taclog.app.IngestRuntime;
 import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
+import io.taclog.ingest.IngestMonitor;
 import io.taclog.source.DirectoryScanner;
-import io.taclog.source.FileStat;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -56,6 +55,20 @@ final class BackfillReport {
         after = snapshot();
     }
 
+    /**
+     * Estimates the work ahead on a thread of its own and hands it to the monitor when known: the estimate walks
+     * every source directory, which the load does too, so it must not delay the load's start.
+     */
+    void estimateWorkInBackground(IngestMonitor monitor) {
+        Thread t = new Thread(() -> {
+            long[] work = pendingWork();
+            monitor.setExpectedFiles(work[0]);
+            monitor.setExpectedBytes(work[1]);
+        }, "taclog-estimate");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Files and bytes in the configured sources beyond what is committed: the work ahead (for the ETA). */
     long[] pendingWork() {
         TaclogConfig c = runtime.config();
@@ -69,13 +82,9 @@ final class BackfillReport {
     private static void sizes(List<Path> roots, TaclogConfig c, long[] total) {
         DirectoryScanner s = new DirectoryScanner(roots, c.get(ConfigKeys.RECURSIVE), c.get(ConfigKeys.INCLUDE),
                 c.get(ConfigKeys.EXCLUDE));
-        for (Path p : s.list()) {
-            try {
-                total[1] += FileStat.of(p).map(FileStat::size).orElse(0L);
-                total[0]++;
-            } catch (IOException e) {
-                // unreadable files add nothing to the estimate
-            }
+        for (DirectoryScanner.Found f : s.listWithSizes()) {
+            total[1] += f.size();
+            total[0]++;
         }
     }
 

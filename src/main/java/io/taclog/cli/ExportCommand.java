@@ -1,6 +1,5 @@
 package io.taclog.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.taclog.cli.query.WindowOptions;
 import io.taclog.query.BulkExport;
 import io.taclog.query.EvidenceBundle;
@@ -78,12 +77,7 @@ public final class ExportCommand implements Callable<Integer> {
         List<String> header = new ArrayList<>();
         new BulkExport(c).stream(what, window.window(zone, Instant.now()), row -> {
             if (format.equals("jsonl")) {
-                try {
-                    out.println(Tabular.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature
-                            .INDENT_OUTPUT).writeValueAsString(row));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
+                out.println(JsonOut.compact(row));
             } else {
                 if (header.isEmpty()) {
                     header.addAll(row.keySet());

@@ -68,7 +68,7 @@ public final class PricesCommand implements Runnable {
             PriceTable t = effective(config);
             PrintWriter out = spec.commandLine().getOut();
             if (format == Format.JSON) {
-                Tabular.printJson(out, PriceTables.toJson(t));
+                out.println(PriceTables.toJson(t).toPrettyString());
             } else {
                 if (format == Format.TABLE) {
                     out.printf("price table %s (effective %s), USD per million tokens%n", t.version(),

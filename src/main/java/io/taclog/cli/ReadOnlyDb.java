@@ -1,7 +1,7 @@
 package io.taclog.cli;
 
-import io.taclog.schema.Migrator;
-import io.taclog.sink.Database;
+import io.taclog.schema.Migrations;
+import io.taclog.sink.ReadOnlyDatabase;
 import io.taclog.sink.SqliteErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,16 +24,16 @@ public final class ReadOnlyDb {
         }
         Connection c = null;
         try {
-            c = Database.openReadOnly(db, 5000);
-            int version = Migrator.readVersion(c);
-            if (version > Migrator.latestVersion()) {
+            c = ReadOnlyDatabase.open(db, 5000);
+            int version = Migrations.readVersion(c);
+            if (version > Migrations.latestVersion()) {
                 throw new CliException(Main.FAILURE, "database " + db + " has schema version " + version
-                        + ", newer than this taclog supports (" + Migrator.latestVersion() + "); upgrade taclog");
+                        + ", newer than this taclog supports (" + Migrations.latestVersion() + "); upgrade taclog");
             }
             if (version == 0) {
                 throw new CliException(Main.FAILURE, "database " + db + " is not a taclog database (no schema)");
             }
-            if (version < Migrator.latestVersion()) {
+            if (version < Migrations.latestVersion()) {
                 throw new CliException(Main.FAILURE, "database " + db + " has schema version " + version
                         + "; run `taclog migrate --db " + db + "` first");
             }

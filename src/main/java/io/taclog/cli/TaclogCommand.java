@@ -2,11 +2,9 @@ package io.taclog.cli;
 
 import picocli.CommandLine.Command;
 
-/** The {@code taclog} command and its subcommands. */
+/** The {@code taclog} command; its subcommands are added by {@link CommandTree}. */
 @Command(name = "taclog", mixinStandardHelpOptions = true, version = "taclog 0.1.0",
-        description = "Audit-logging sidecar for coding-agent coordinators: tails their logs into SQLite.",
-        subcommands = {RunCommand.class, BackfillCommand.class, ValidateCommand.class, FilesCommand.class,
-            MigrateCommand.class, io.taclog.cli.query.QueryCommand.class, ExportCommand.class, PricesCommand.class})
+        description = "Audit-logging sidecar for coding-agent coordinators: tails their logs into SQLite.")
 public final class TaclogCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -97,12 +97,24 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> BATCH_MAX_LINES = key("taclog.batch.max-lines", "5000", "lines", RARE,
             "A batch (one transaction) closes after this many lines.", Parsers.intIn(1, 1_000_000));
 
-    public static final ConfigKey<Long> BATCH_MAX_BYTES = key("taclog.batch.max-bytes", "8388608", "bytes", RARE,
-            "A batch closes after this many bytes of input.", Parsers.longIn(1024, 1L << 31));
+    public static final ConfigKey<Long> BATCH_MAX_BYTES = key("taclog.batch.max-bytes", "2097152", "bytes", RARE,
+            "A batch closes after this many bytes of input. Batches wait in memory for the writer, parsed: smaller "
+                    + "ones keep the heap and the collector's work small (a 2 MiB batch commits in milliseconds).",
+            Parsers.longIn(1024, 1L << 31));
 
     public static final ConfigKey<Long> BATCH_MAX_WAIT = key("taclog.batch.max-wait-ms", "200", "milliseconds",
             RARE, "Poll interval of the tail sources: lines wait at most this long before their batch is "
                     + "committed (the time bound of a batch).", Parsers.longIn(10, 60_000));
+
+    public static final ConfigKey<Integer> WRITER_QUEUE = key("taclog.writer.queue", "2", "batches", RARE,
+            "Parsed batches that may wait for the writer; a source that gets further ahead waits. Each holds up to "
+                    + "taclog.batch.max-bytes of input, so this bounds memory.", Parsers.intIn(1, 64));
+
+    public static final ConfigKey<String> BACKFILL_DEFER_INDEXES = key("taclog.backfill.defer-indexes", "auto",
+            "auto, always or never", RARE, "A backfill drops the secondary indexes no writer reads and builds them "
+                    + "once at its end (a sort instead of row-by-row upkeep). auto: when the database file is below "
+                    + "64 MiB (a first import); an interrupted run builds them at the next start.",
+            Parsers.oneOf("auto", "always", "never"));
 
     public static final ConfigKey<Long> SCAN_INTERVAL = key("taclog.scan-interval-ms", "1000", "milliseconds", RARE,
             "How often watched directories are walked for new, renamed and vanished files.",
@@ -133,8 +145,9 @@ public final class ConfigKeys {
             "Longest back-off between retries of a busy or locked write (retries never stop).",
             Parsers.longIn(10, 600_000));
 
-    public static final ConfigKey<Integer> DB_CACHE = key("taclog.db.cache-kib", "65536", "KiB", RARE,
-            "Page cache of the writer connection.", Parsers.intIn(1024, 16 * 1024 * 1024));
+    public static final ConfigKey<Integer> DB_CACHE = key("taclog.db.cache-kib", "16384", "KiB", RARE,
+            "Page cache of the writer connection (inserts append to the end of tables and to worker-clustered "
+                    + "indexes: a small cache serves them).", Parsers.intIn(1024, 16 * 1024 * 1024));
 
     public static final ConfigKey<Boolean> KEEP_IMAGES = key("taclog.images.keep", "false", "boolean", RARE,
             "Store base64 images from tool results as they are; by default a placeholder with media type, size "
@@ -177,7 +190,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
             TASK_PATTERN, PRICES_FILE, TIMEZONE, MAX_LINE_BYTES, BATCH_MAX_LINES, BATCH_MAX_BYTES, BATCH_MAX_WAIT,
-            SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT, IDLE_CLOSE, NUL_HOLE_GRACE, DB_BUSY_TIMEOUT, DB_RETRY_MAX,
-            DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES, QUEUE_POLL, COORDINATOR_RULES,
+            WRITER_QUEUE, BACKFILL_DEFER_INDEXES, SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT, IDLE_CLOSE, NUL_HOLE_GRACE, DB_BUSY_TIMEOUT,
+            DB_RETRY_MAX, DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES, QUEUE_POLL, COORDINATOR_RULES,
             DERIVE_CHECK_INTERVAL, EVENTS_FIELD_MAP);
 }

@@ -26,6 +26,17 @@ final class Parsers {
         };
     }
 
+    /** One of the given words (case-insensitive), returned in lower case. */
+    static Function<String, String> oneOf(String... words) {
+        return s -> {
+            String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!Arrays.asList(words).contains(v)) {
+                throw new IllegalArgumentException("must be one of " + String.join(", ", words));
+            }
+            return v;
+        };
+    }
+
     static Function<String, Long> longIn(long min, long max) {
         return s -> {
             long v = parseLong(s);

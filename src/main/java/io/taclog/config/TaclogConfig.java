@@ -127,7 +127,9 @@ public final class TaclogConfig {
         values.forEach(p::setProperty);
         passThrough.forEach(p::setProperty);
         if (!passThrough.containsKey("camel.main.routes-include-pattern")) {
-            p.setProperty("camel.main.routes-include-pattern", raw(ConfigKeys.ROUTES));
+            String routes = raw(ConfigKeys.ROUTES);
+            p.setProperty("camel.main.routes-include-pattern",
+                    routes.equals(ConfigKeys.ROUTES.defaultValue()) ? BundledRoutes.includePattern() : routes);
         }
         return p;
     }

@@ -1,7 +1,15 @@
 package io.taclog.ingest;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /** Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF). */
 public final class Utf8 {
+
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private Utf8() {
     }
@@ -11,6 +19,13 @@ public final class Utf8 {
         int i = 0;
         int n = b.length;
         while (i < n) {
+            // transcripts are mostly ASCII: skip eight such bytes at a time
+            while (i + 8 <= n && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+                i += 8;
+            }
+            if (i >= n) {
+                break;
+            }
             int c = b[i];
             if (c >= 0) {
                 i++;

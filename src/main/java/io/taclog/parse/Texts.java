@@ -25,6 +25,6 @@ public final class Texts {
     /** Short content hash for natural keys. */
     public static String hash(String s) {
         byte[] b = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
-        return Hashes.shortSha256(b, 0, b.length).substring(0, 16);
+        return Hashes.sha256Prefix(b, 0, b.length, 8);
     }
 }

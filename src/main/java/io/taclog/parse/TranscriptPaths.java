@@ -14,6 +14,14 @@ public final class TranscriptPaths {
 
     private final Optional<Pattern> workerPattern;
     private final Optional<Pattern> taskPattern;
+    /**
+     * What the last path said: every line of a file asks, and the regular expressions cost a sizeable share of
+     * parsing a transcript. Immutable, so the parser threads of several sources may share it.
+     */
+    private volatile Said last = new Said(null, null, null);
+
+    private record Said(String path, String worker, String task) {
+    }
 
     public TranscriptPaths(Optional<Pattern> workerPattern, Optional<Pattern> taskPattern) {
         this.workerPattern = workerPattern;
@@ -22,11 +30,24 @@ public final class TranscriptPaths {
 
     /** The stream a record of {@code path} belongs to, with what the path says about its worker and task. */
     public io.taclog.model.StreamRef streamRef(String sessionId, String agent, String path) {
-        return new io.taclog.model.StreamRef(sessionId, agent, path, workerHint(path, sessionId), taskHint(path));
+        Said said = last;
+        if (path == null || !path.equals(said.path())) {
+            said = new Said(path, pathWorker(path), taskHint(path));
+            last = said;
+        }
+        String worker = said.worker() == null || workerPattern.isEmpty() && said.worker().equals(sessionId) ? null
+                : said.worker();
+        return new io.taclog.model.StreamRef(sessionId, agent, path, worker, said.task());
     }
 
     /** Worker id the path suggests, or null when it would only repeat the session id. */
     public String workerHint(String path, String sessionId) {
+        String w = pathWorker(path);
+        return w == null || workerPattern.isEmpty() && w.equals(sessionId) ? null : w;
+    }
+
+    /** The worker id the path names, before comparing it with the session id. */
+    private String pathWorker(String path) {
         if (path == null) {
             return null;
         }
@@ -35,8 +56,7 @@ public final class TranscriptPaths {
             return m.find() ? m.group("worker") : null;
         }
         String stem = stem(path);
-        if (stem.isEmpty() || stem.equals(sessionId) || path.contains("/subagents/") || stem.startsWith("rollout-")
-                || stem.startsWith("agent-")) {
+        if (stem.isEmpty() || path.contains("/subagents/") || stem.startsWith("rollout-") || stem.startsWith("agent-")) {
             return null;
         }
         return stem;

@@ -47,7 +47,7 @@ public final class ToolsQuery {
         List<Map<String, Object>> out = new ArrayList<>();
         for (var e : counts.entrySet()) {
             long[] c = e.getValue();
-            List<Double> l = latencies.getOrDefault(e.getKey(), List.of());
+            List<Double> l = latencies.getOrDefault(e.getKey(), new ArrayList<>());
             l.sort(null);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("tool", e.getKey());

@@ -2,6 +2,7 @@ package io.taclog.schema;
 
 import io.taclog.model.Times;
 import io.taclog.sink.Database;
+import io.taclog.sink.DeferredIndexes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,17 +27,10 @@ public final class Migrator {
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
 
     /** All migrations shipped with this build, in order. */
-    public static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "seed tables and ingest bookkeeping",
-                    "db/migration/V001__seed_tables_and_ingest_bookkeeping.sql"),
-            new Migration(2, "transcripts: tokens, cost, pairing, workers",
-                    "db/migration/V002__transcripts_tokens_and_cost.sql"),
-            new Migration(3, "coordinator outputs, task status history, derived facts",
-                    "db/migration/V003__coordinator_outputs_and_derived_facts.sql"),
-            new Migration(4, "covering indexes for cost and error queries", "db/migration/V004__query_indexes.sql"));
+    public static final List<Migration> MIGRATIONS = Migrations.ALL;
 
     public static int latestVersion() {
-        return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+        return Migrations.latestVersion();
     }
 
     /** Thrown when the database was written by a newer taclog than this one. */
@@ -56,6 +50,9 @@ public final class Migrator {
         int current = db.withWriter(Migrator::currentVersion);
         if (current > latestVersion()) {
             throw new NewerSchemaException(current, latestVersion());
+        }
+        if (current < Math.min(target, latestVersion()) && db.withWriter(DeferredIndexes::anyPending)) {
+            DeferredIndexes.build(db); // a migration sees the whole schema, not one a bulk load thinned out
         }
         for (Migration m : MIGRATIONS) {
             if (m.version() <= current || m.version() > target) {
@@ -100,16 +97,7 @@ public final class Migrator {
 
     /** Reads the version of a database opened read-only (0 if it has no version table). */
     public static int readVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet t = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'")) {
-            if (!t.next()) {
-                return 0;
-            }
-        }
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-            return rs.next() ? rs.getInt(1) : 0;
-        }
+        return Migrations.readVersion(c);
     }
 
     static String load(String resource) {

@@ -35,32 +35,41 @@ public final class BatchWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     private static final int HEAD_CHARS = 300;
+    private static final int SKIPS_PER_STATEMENT = 8;
 
     private final Database db;
     private final FactWriters writers;
     private final Clock clock;
+    private final SqliteFileRegistry registry;
 
     /** What a commit did (used by progress reporting and tests). */
     public record Summary(int lines, int rows, int skipped, int rejected, long bytes) {
         public static final Summary EMPTY = new Summary(0, 0, 0, 0, 0);
     }
 
-    public BatchWriter(Database db, FactWriters writers, Clock clock) {
+    /** A writer whose commits move the offsets {@code registry} holds in memory. */
+    public BatchWriter(Database db, FactWriters writers, Clock clock, SqliteFileRegistry registry) {
         this.db = db;
         this.writers = writers;
         this.clock = clock;
+        this.registry = registry;
     }
 
     public Summary commit(ParsedBatch batch) throws SQLException {
         if (batch.source().ranges().isEmpty()) {
             return Summary.EMPTY;
         }
+        Summary s;
         try {
-            return db.write(c -> writeBatch(batch, false));
+            s = db.write(c -> writeBatch(batch, false));
         } catch (LineWriteFailure f) {
             LOG.warn("a record could not be stored ({}); storing the batch line by line", f.getCause().getMessage());
-            return db.write(c -> writeBatch(batch, true));
+            s = db.write(c -> writeBatch(batch, true));
         }
+        for (FileRange r : batch.source().ranges()) {
+            registry.committed(r, batch.endStates().get(r.fileId()));
+        }
+        return s;
     }
 
     private Summary writeBatch(ParsedBatch batch, boolean isolateLines) throws SQLException {
@@ -72,6 +81,8 @@ public final class BatchWriter {
             deltas.put(r.fileId(), new LedgerDelta());
         }
         WriteContext ctx = new WriteContext(db, now);
+        // lines stored one by one must each stand alone: no statement may cover facts of other lines
+        Map<Fact, Fact> plan = isolateLines ? Map.of() : writers.plan(factsOf(batch.lines()));
         int rows = 0;
         int skipped = 0;
         int rejected = 0;
@@ -88,7 +99,7 @@ public final class BatchWriter {
                 outcome = rec.inner();
             }
             if (outcome instanceof LineOutcome.Rows r) {
-                String failure = storeFacts(r.facts(), ctx, isolateLines);
+                String failure = storeFacts(r.facts(), plan, ctx, isolateLines);
                 if (failure == null) {
                     d.linesWithRows++;
                     d.rows += r.facts().size();
@@ -114,11 +125,15 @@ public final class BatchWriter {
     }
 
     /** Returns null when stored, else the error (only in isolated mode; otherwise failures propagate). */
-    private String storeFacts(List<Fact> facts, WriteContext ctx, boolean isolate) throws SQLException {
+    private String storeFacts(List<Fact> facts, Map<Fact, Fact> plan, WriteContext ctx, boolean isolate)
+            throws SQLException {
         if (!isolate) {
             try {
                 for (Fact f : facts) {
-                    writers.write(f, ctx);
+                    Fact planned = plan.getOrDefault(f, f);
+                    if (planned != BatchPlanner.ABSORBED) {
+                        writers.write(planned, ctx);
+                    }
                 }
                 return null;
             } catch (SQLException e) {
@@ -190,12 +205,19 @@ public final class BatchWriter {
         ps.setLong(9, r.nulRuns());
         ps.setLong(10, r.fileId());
         ps.executeUpdate();
-        for (var e : d.skips.entrySet()) {
-            PreparedStatement s = db.prepare("INSERT INTO ingest_skips(file_id, reason, lines) VALUES (?,?,?) "
-                    + "ON CONFLICT(file_id, reason) DO UPDATE SET lines = lines + excluded.lines");
-            s.setLong(1, r.fileId());
-            s.setString(2, e.getKey());
-            s.setLong(3, e.getValue());
+        // the reasons of one file in one statement (a session file skips four or five kinds of record)
+        List<Map.Entry<String, Long>> skips = new ArrayList<>(d.skips.entrySet());
+        for (int from = 0; from < skips.size(); from += SKIPS_PER_STATEMENT) {
+            List<Map.Entry<String, Long>> part = skips.subList(from, Math.min(skips.size(), from + SKIPS_PER_STATEMENT));
+            PreparedStatement s = db.prepare("INSERT INTO ingest_skips(file_id, reason, lines) VALUES "
+                    + String.join(",", java.util.Collections.nCopies(part.size(), "(?,?,?)"))
+                    + " ON CONFLICT(file_id, reason) DO UPDATE SET lines = lines + excluded.lines");
+            int i = 1;
+            for (var e : part) {
+                s.setLong(i++, r.fileId());
+                s.setString(i++, e.getKey());
+                s.setLong(i++, e.getValue());
+            }
             s.executeUpdate();
         }
     }

@@ -8,13 +8,14 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteOpenMode;
 
 /**
  * The SQLite database file and its single writer connection.
@@ -33,11 +34,26 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final DatabaseSettings settings;
+    private final List<TransactionHook> hooks = new CopyOnWriteArrayList<>();
+    private final Checkpointer checkpointer;
 
-    private Database(Path path, Connection writer, DatabaseSettings settings) {
+    /**
+     * Work that rides along with every write transaction: {@link #beforeWork} runs inside it before the
+     * caller's work (and again on a retry), then exactly one of {@link #afterCommit} or {@link #afterRollback}.
+     */
+    public interface TransactionHook {
+        void beforeWork() throws SQLException;
+
+        void afterCommit();
+
+        void afterRollback();
+    }
+
+    private Database(Path path, Connection writer, DatabaseSettings settings, Checkpointer checkpointer) {
         this.path = path;
         this.writer = writer;
         this.settings = settings;
+        this.checkpointer = checkpointer;
     }
 
     /** Opens (creating if needed) the database for writing. Migrations are applied by the caller. */
@@ -58,23 +74,26 @@ public final class Database implements AutoCloseable {
         cfg.setCacheSize(-settings.cacheKib());
         cfg.setJournalSizeLimit(64 * 1024 * 1024);
         Connection c = cfg.createConnection("jdbc:sqlite:" + path);
-        return new Database(path, c, settings);
+        try (Statement st = c.createStatement()) {
+            st.execute("PRAGMA wal_autocheckpoint = 0"); // the checkpointer thread does it, off the commit path
+            String dbg = System.getProperty("taclog.debug.pragma");
+            if (dbg != null) { for (String x : dbg.split(";")) st.execute(x); }
+        }
+        return new Database(path, c, settings, new Checkpointer(path, settings.busyTimeoutMillis(), 200));
     }
 
     /** Opens a read-only connection (queries, validation): never takes the write lock. */
     public static Connection openReadOnly(Path path, int busyTimeoutMillis) throws SQLException {
-        if (!Files.isRegularFile(path)) {
-            throw new SQLException("database " + path + " does not exist");
-        }
-        SQLiteConfig cfg = new SQLiteConfig();
-        cfg.setReadOnly(true);
-        cfg.setOpenMode(SQLiteOpenMode.READONLY);
-        cfg.setBusyTimeout(busyTimeoutMillis);
-        return cfg.createConnection("jdbc:sqlite:" + path);
+        return ReadOnlyDatabase.open(path, busyTimeoutMillis);
     }
 
     public Path path() {
         return path;
+    }
+
+    /** Adds work to every later write transaction (the file registry's pending changes). */
+    public void addTransactionHook(TransactionHook hook) {
+        hooks.add(hook);
     }
 
     /**
@@ -90,8 +109,13 @@ public final class Database implements AutoCloseable {
             while (true) {
                 try {
                     exec("BEGIN IMMEDIATE");
+                    for (TransactionHook h : hooks) {
+                        h.beforeWork();
+                    }
                     T result = work.run(writer);
                     exec("COMMIT");
+                    checkpointer.committed();
+                    hooks.forEach(TransactionHook::afterCommit);
                     return result;
                 } catch (SQLException e) {
                     rollbackQuietly();
@@ -136,18 +160,33 @@ public final class Database implements AutoCloseable {
         PreparedStatement ps = statements.get(sql);
         if (ps == null) {
             ps = writer.prepareStatement(sql);
+            if ("stmts".equals(System.getProperty("taclog.debug.count"))) {
+                PreparedStatement real = ps;
+                ps = (PreparedStatement) java.lang.reflect.Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class}, (proxy, m, args) -> {
+                        if (m.getName().startsWith("execute")) {
+                            long t0 = System.nanoTime();
+                            try { return m.invoke(real, args); } finally { DebugCounts.add(sql, System.nanoTime() - t0); }
+                        }
+                        try { return m.invoke(real, args); } catch (java.lang.reflect.InvocationTargetException e) { throw e.getCause(); }
+                    });
+            }
             statements.put(sql, ps);
         }
         return ps;
     }
 
     private void exec(String sql) throws SQLException {
+        long t0 = System.nanoTime();
         try (Statement s = writer.createStatement()) {
             s.execute(sql);
+        } finally {
+            if (System.getProperty("taclog.debug.count") != null) DebugCounts.add(sql, System.nanoTime() - t0);
         }
     }
 
     private void rollbackQuietly() {
+        hooks.forEach(TransactionHook::afterRollback);
         try {
             if (!writer.getAutoCommit()) {
                 writer.rollback();
@@ -184,6 +223,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        checkpointer.close();
         lock.lock();
         try {
             for (PreparedStatement ps : statements.values()) {

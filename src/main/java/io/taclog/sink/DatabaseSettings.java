@@ -10,6 +10,6 @@ package io.taclog.sink;
 public record DatabaseSettings(int busyTimeoutMillis, long retryInitialMillis, long retryMaxMillis, int cacheKib) {
 
     public static DatabaseSettings defaults() {
-        return new DatabaseSettings(5000, 50, 5000, 64 * 1024);
+        return new DatabaseSettings(5000, 50, 5000, 16 * 1024);
     }
 }

@@ -2,138 +2,207 @@ package io.taclog.sink;
 
 import io.taclog.model.Times;
 import io.taclog.source.FileKey;
+import io.taclog.source.FileRange;
 import io.taclog.source.FileRegistry;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The file registry kept in the {@code ingest_files} table of the database it feeds. */
-public final class SqliteFileRegistry implements FileRegistry {
+/**
+ * The file registry: the {@code ingest_files} table of the database it feeds, held in memory and written
+ * through.
+ *
+ * <p>The tailer asks the registry about every file it sees (a backfill of 20,000 session files asks 20,000
+ * times), so reads come from memory, loaded once. Changes (a new generation, a rename, a state change) take
+ * effect in memory at once and reach the table in the next write transaction on the database, whichever it
+ * is: usually the very batch that commits the file's first lines, so a new file costs no transaction of its
+ * own. Until then they are pending; a transaction that rolls back leaves them pending for the next one, and
+ * a crash loses only identity facts that the next start derives again from the files themselves. Committed
+ * offsets move in memory only after the batch that moved them committed ({@link #committed}).
+ *
+ * <p>Thread-safe: tail consumers call it from their threads, the writer from its own.
+ */
+public final class SqliteFileRegistry implements FileRegistry, Database.TransactionHook {
 
     private static final String COLUMNS = "file_id, source_kind, device, inode, first_line_hash, path, start_offset, "
             + "committed_offset, marker_hash, marker_length, state, parse_state";
 
     private final Database db;
     private final Clock clock;
+    private final Map<Long, Entry> byId = new HashMap<>();
+    private final Map<String, List<Entry>> byIdentity = new HashMap<>();
+    private final Map<String, List<Entry>> byFirstLine = new HashMap<>();
+    private final List<SqlOp> pending = new ArrayList<>();
+    private int applying;
+    private long nextId = -1;
+
+    /** One generation as known in memory. */
+    private static final class Entry {
+        final long fileId;
+        final String kind;
+        final FileKey key;
+        final String firstLineHash;
+        final long startOffset;
+        String path;
+        long committedOffset;
+        String marker;
+        int markerLength;
+        String state;
+        String parseState;
+
+        Entry(long fileId, String kind, FileKey key, String firstLineHash, String path, long startOffset,
+              long committedOffset, String marker, int markerLength, String state, String parseState) {
+            this.fileId = fileId;
+            this.kind = kind;
+            this.key = key;
+            this.firstLineHash = firstLineHash;
+            this.path = path;
+            this.startOffset = startOffset;
+            this.committedOffset = committedOffset;
+            this.marker = marker;
+            this.markerLength = markerLength;
+            this.state = state;
+            this.parseState = parseState;
+        }
+
+        StoredFile snapshot() {
+            return new StoredFile(fileId, kind, key, firstLineHash, path, startOffset, committedOffset, marker,
+                    markerLength, state, parseState);
+        }
+    }
+
+    /** A change waiting for the next write transaction. */
+    @FunctionalInterface
+    private interface SqlOp {
+        void apply() throws SQLException;
+    }
 
     public SqliteFileRegistry(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        load(); // now, before any tail thread asks: loading needs the writer connection
+        db.addTransactionHook(this);
     }
 
     @Override
-    public Optional<StoredFile> findCurrent(String kind, FileKey key) {
-        return call(() -> db.withWriter(c -> {
-            PreparedStatement ps = db.prepare("SELECT " + COLUMNS + " FROM ingest_files WHERE source_kind = ? "
-                    + "AND device = ? AND inode = ? AND state <> 'superseded' ORDER BY file_id DESC LIMIT 1");
-            ps.setString(1, kind);
-            ps.setLong(2, key.device());
-            ps.setLong(3, key.inode());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.<StoredFile>empty();
-            }
-        }));
-    }
-
-    @Override
-    public List<StoredFile> findActive(String kind) {
-        return list("source_kind = ? AND state = 'active'", kind);
-    }
-
-    @Override
-    public List<StoredFile> findSuperseded(String kind, String firstLineHash) {
-        return list("source_kind = ? AND first_line_hash = ? AND state = 'superseded' ORDER BY file_id DESC LIMIT 16",
-                kind, firstLineHash);
-    }
-
-    private List<StoredFile> list(String where, String... args) {
-        return call(() -> db.withWriter(c -> {
-            PreparedStatement ps = db.prepare("SELECT " + COLUMNS + " FROM ingest_files WHERE " + where);
-            for (int i = 0; i < args.length; i++) {
-                ps.setString(i + 1, args[i]);
-            }
-            List<StoredFile> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs));
+    public synchronized Optional<StoredFile> findCurrent(String kind, FileKey key) {
+        List<Entry> gens = byIdentity.get(identity(kind, key));
+        if (gens != null) {
+            for (int i = gens.size() - 1; i >= 0; i--) {
+                Entry e = gens.get(i);
+                if (!SUPERSEDED.equals(e.state)) {
+                    return Optional.of(e.snapshot());
                 }
             }
-            return out;
-        }));
+        }
+        return Optional.empty();
     }
 
     @Override
-    public StoredFile register(String kind, FileKey key, String firstLineHash, Path path, long startOffset,
-                               String startParseState, Long adoptedFrom) {
+    public synchronized List<StoredFile> findActive(String kind) {
+        List<StoredFile> out = new ArrayList<>();
+        for (Entry e : byId.values()) {
+            if (e.kind.equals(kind) && ACTIVE.equals(e.state)) {
+                out.add(e.snapshot());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized List<StoredFile> findSuperseded(String kind, String firstLineHash) {
+        List<StoredFile> out = new ArrayList<>();
+        List<Entry> same = byFirstLine.getOrDefault(firstLineHash, List.of());
+        for (int i = same.size() - 1; i >= 0 && out.size() < 16; i--) {
+            Entry e = same.get(i);
+            if (e.kind.equals(kind) && SUPERSEDED.equals(e.state)) {
+                out.add(e.snapshot());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized StoredFile register(String kind, FileKey key, String firstLineHash, Path path,
+                                            long startOffset, String startParseState, Long adoptedFrom) {
+        long id = nextId++;
+        Entry e = new Entry(id, kind, key, firstLineHash, path.toString(), startOffset, startOffset, null, 0, ACTIVE,
+                startParseState);
+        index(e);
         String now = Times.format(clock.instant());
-        long id = call(() -> db.write(c -> {
-            PreparedStatement ps = db.prepare("INSERT INTO ingest_files(source_kind, path, device, inode, "
+        pending.add(() -> {
+            PreparedStatement ps = db.prepare("INSERT INTO ingest_files(file_id, source_kind, path, device, inode, "
                     + "first_line_hash, start_offset, committed_offset, start_parse_state, parse_state, state, "
-                    + "adopted_from, first_seen_at, state_changed_at) VALUES (?,?,?,?,?,?,?,?,?,'active',?,?,?) "
-                    + "RETURNING file_id");
-            ps.setString(1, kind);
-            ps.setString(2, path.toString());
-            ps.setLong(3, key.device());
-            ps.setLong(4, key.inode());
-            ps.setString(5, firstLineHash);
-            ps.setLong(6, startOffset);
+                    + "adopted_from, first_seen_at, state_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,'active',?,?,?)");
+            ps.setLong(1, id);
+            ps.setString(2, kind);
+            ps.setString(3, path.toString());
+            ps.setLong(4, key.device());
+            ps.setLong(5, key.inode());
+            ps.setString(6, firstLineHash);
             ps.setLong(7, startOffset);
-            ps.setString(8, startParseState);
+            ps.setLong(8, startOffset);
             ps.setString(9, startParseState);
+            ps.setString(10, startParseState);
             if (adoptedFrom == null) {
-                ps.setNull(10, java.sql.Types.INTEGER);
+                ps.setNull(11, Types.INTEGER);
             } else {
-                ps.setLong(10, adoptedFrom);
+                ps.setLong(11, adoptedFrom);
             }
-            ps.setString(11, now);
             ps.setString(12, now);
-            long fileId;
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                fileId = rs.getLong(1);
-            }
+            ps.setString(13, now);
+            ps.executeUpdate();
             PreparedStatement ledger = db.prepare("INSERT INTO ingest_ledger(file_id) VALUES (?)");
-            ledger.setLong(1, fileId);
+            ledger.setLong(1, id);
             ledger.executeUpdate();
-            upsertPath(fileId, path, now);
-            return fileId;
-        }));
-        return new StoredFile(id, kind, key, firstLineHash, path.toString(), startOffset, startOffset, null, 0,
-                ACTIVE, startParseState);
+            upsertPath(id, path.toString(), now);
+        });
+        return e.snapshot();
     }
 
     @Override
-    public void recordPath(long fileId, Path path) {
+    public synchronized void recordPath(long fileId, Path path) {
+        Entry e = byId.get(fileId);
+        if (e != null) {
+            e.path = path.toString();
+        }
         String now = Times.format(clock.instant());
-        call(() -> db.write(c -> {
+        pending.add(() -> {
             PreparedStatement ps = db.prepare("UPDATE ingest_files SET path = ? WHERE file_id = ?");
             ps.setString(1, path.toString());
             ps.setLong(2, fileId);
             ps.executeUpdate();
-            upsertPath(fileId, path, now);
-            return null;
-        }));
+            upsertPath(fileId, path.toString(), now);
+        });
     }
 
-    private void upsertPath(long fileId, Path path, String now) throws SQLException {
+    private void upsertPath(long fileId, String path, String now) throws SQLException {
         PreparedStatement ps = db.prepare("INSERT INTO ingest_file_paths(file_id, path, first_seen_at, last_seen_at) "
                 + "VALUES (?,?,?,?) ON CONFLICT(file_id, path) DO UPDATE SET last_seen_at = excluded.last_seen_at");
         ps.setLong(1, fileId);
-        ps.setString(2, path.toString());
+        ps.setString(2, path);
         ps.setString(3, now);
         ps.setString(4, now);
         ps.executeUpdate();
     }
 
     @Override
-    public void markState(long fileId, String state, String reason) {
+    public synchronized void markState(long fileId, String state, String reason) {
+        Entry e = byId.get(fileId);
+        if (e != null) {
+            e.state = state;
+        }
         String now = Times.format(clock.instant());
-        call(() -> db.write(c -> {
+        pending.add(() -> {
             PreparedStatement ps = db.prepare(
                     "UPDATE ingest_files SET state = ?, state_reason = ?, state_changed_at = ? WHERE file_id = ?");
             ps.setString(1, state);
@@ -141,39 +210,101 @@ public final class SqliteFileRegistry implements FileRegistry {
             ps.setString(3, now);
             ps.setLong(4, fileId);
             ps.executeUpdate();
-            return null;
-        }));
+        });
     }
 
     @Override
-    public Optional<StoredFile> reload(long fileId) {
-        return call(() -> db.withWriter(c -> {
-            PreparedStatement ps = db.prepare("SELECT " + COLUMNS + " FROM ingest_files WHERE file_id = ?");
-            ps.setLong(1, fileId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.<StoredFile>empty();
+    public synchronized Optional<StoredFile> reload(long fileId) {
+        Entry e = byId.get(fileId);
+        return e == null ? Optional.empty() : Optional.of(e.snapshot());
+    }
+
+    /** The writer committed {@code range} of a file: its offset, marker and parser state are now durable. */
+    public synchronized void committed(FileRange range, String endState) {
+        Entry e = byId.get(range.fileId());
+        if (e != null && e.committedOffset == range.start()) {
+            e.committedOffset = range.end();
+            e.marker = range.marker();
+            e.markerLength = range.markerLength();
+            e.parseState = endState;
+        }
+    }
+
+    /** True while changes wait for a write transaction. */
+    public synchronized boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** Writes pending changes now, in a transaction of their own (when no batch is coming to carry them). */
+    @Override
+    public void flush() {
+        if (hasPending()) {
+            try {
+                db.write(c -> null);
+            } catch (SQLException e) {
+                throw new RegistryException(e);
             }
-        }));
+        }
     }
 
-    private static StoredFile read(ResultSet rs) throws SQLException {
-        return new StoredFile(rs.getLong("file_id"), rs.getString("source_kind"),
-                new FileKey(rs.getLong("device"), rs.getLong("inode")), rs.getString("first_line_hash"),
-                rs.getString("path"), rs.getLong("start_offset"), rs.getLong("committed_offset"),
-                rs.getString("marker_hash"), rs.getInt("marker_length"), rs.getString("state"),
-                rs.getString("parse_state"));
+    @Override
+    public synchronized void beforeWork() throws SQLException {
+        applying = pending.size();
+        for (int i = 0; i < applying; i++) {
+            pending.get(i).apply();
+        }
     }
 
-    private interface SqlCall<T> {
-        T call() throws SQLException;
+    @Override
+    public synchronized void afterCommit() {
+        pending.subList(0, Math.min(applying, pending.size())).clear();
+        applying = 0;
     }
 
-    private static <T> T call(SqlCall<T> c) {
+    @Override
+    public synchronized void afterRollback() {
+        applying = 0;
+    }
+
+    private void load() {
         try {
-            return c.call();
+            db.withWriter(c -> {
+                long maxId = 0;
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                        "SELECT " + COLUMNS + " FROM ingest_files ORDER BY file_id")) {
+                    while (rs.next()) {
+                        Entry e = new Entry(rs.getLong("file_id"), rs.getString("source_kind"),
+                                new FileKey(rs.getLong("device"), rs.getLong("inode")), rs.getString("first_line_hash"),
+                                rs.getString("path"), rs.getLong("start_offset"), rs.getLong("committed_offset"),
+                                rs.getString("marker_hash"), rs.getInt("marker_length"), rs.getString("state"),
+                                rs.getString("parse_state"));
+                        index(e);
+                        maxId = Math.max(maxId, e.fileId);
+                    }
+                }
+                // AUTOINCREMENT never reuses an id, even of a deleted row: continue after the highest ever given
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                        "SELECT seq FROM sqlite_sequence WHERE name = 'ingest_files'")) {
+                    if (rs.next()) {
+                        maxId = Math.max(maxId, rs.getLong(1));
+                    }
+                }
+                nextId = maxId + 1;
+                return null;
+            });
         } catch (SQLException e) {
             throw new RegistryException(e);
         }
+    }
+
+    private void index(Entry e) {
+        byId.put(e.fileId, e);
+        byIdentity.computeIfAbsent(identity(e.kind, e.key), k -> new ArrayList<>()).add(e);
+        byFirstLine.computeIfAbsent(e.firstLineHash, k -> new ArrayList<>()).add(e);
+    }
+
+    private static String identity(String kind, FileKey key) {
+        return kind + '\u0000' + key.device() + ':' + key.inode();
     }
 
     /** A registry operation failed; the tailer's caller treats it like a failed poll and retries. */

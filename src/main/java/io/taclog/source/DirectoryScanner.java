@@ -57,12 +57,28 @@ public final class DirectoryScanner {
         return included && exclude.stream().noneMatch(g -> g.matches(relative));
     }
 
+    /**
+     * A file the walk found, with the size the walk's own stat saw and, where the platform reveals it, the whole
+     * stat ({@code null}: stat it yourself).
+     */
+    public record Found(Path path, long size, FileStat stat) {
+    }
+
     /** Current candidate files, in a stable order (sorted within each root). */
     public List<Path> list() {
-        List<Path> out = new ArrayList<>();
+        return listWithSizes().stream().map(Found::path).toList();
+    }
+
+    /** As {@link #list()}, with sizes from the same walk (no second stat per file). */
+    public List<Found> listWithSizes() {
+        List<Found> out = new ArrayList<>();
         for (Path root : roots) {
             if (Files.isRegularFile(root)) {
-                out.add(root);
+                try {
+                    out.add(new Found(root, Files.size(root), null));
+                } catch (IOException e) {
+                    LOG.debug("cannot stat {}: {}", root, e.toString());
+                }
             } else if (Files.isDirectory(root)) {
                 walk(root, out);
             }
@@ -70,8 +86,8 @@ public final class DirectoryScanner {
         return out;
     }
 
-    private void walk(Path root, List<Path> out) {
-        List<Path> found = new ArrayList<>();
+    private void walk(Path root, List<Found> out) {
+        List<Found> found = new ArrayList<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
@@ -81,9 +97,10 @@ public final class DirectoryScanner {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if ((attrs.isRegularFile() || attrs.isSymbolicLink() && Files.isRegularFile(file))
-                            && accepts(root.relativize(file))) {
-                        found.add(file);
+                    if (attrs.isRegularFile() && accepts(root.relativize(file))) {
+                        found.add(new Found(file, attrs.size(), FileStat.fromWalk(file, attrs)));
+                    } else if (attrs.isSymbolicLink() && Files.isRegularFile(file) && accepts(root.relativize(file))) {
+                        found.add(new Found(file, sizeOf(file), null));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -97,7 +114,15 @@ public final class DirectoryScanner {
         } catch (IOException e) {
             LOG.warn("cannot walk {}: {}", root, e.toString());
         }
-        found.sort(null);
+        found.sort(java.util.Comparator.comparing(Found::path));
         out.addAll(found);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file); // follows the link
+        } catch (IOException e) {
+            return 0;
+        }
     }
 }

@@ -8,7 +8,9 @@ import java.util.Optional;
  * Durable knowledge about file generations: identity, committed offset and parser state.
  *
  * <p>The tailer only reads from it and records identity events; committed offsets move only in the
- * writer's batch transaction, together with the rows they produced.
+ * writer's batch transaction, together with the rows they produced. Identity events may become durable
+ * later than they are recorded (with the next batch, or at {@link #flush()}): losing them in a crash is
+ * harmless, since the next start derives them again from the files.
  */
 public interface FileRegistry {
 
@@ -48,4 +50,10 @@ public interface FileRegistry {
 
     /** Re-reads a generation (after a failed batch, to resume from what is really committed). */
     Optional<StoredFile> reload(long fileId);
+
+    /**
+     * Makes identity changes durable now. Changes normally travel with the next committed batch; a source
+     * with nothing to commit calls this so that they do not wait indefinitely.
+     */
+    void flush();
 }

@@ -1,18 +1,29 @@
 package io.taclog.source;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The files a tailer has open, and the ones it closed while they were quiet (remembered by size and
- * modification time, so a change reopens them). Keeps the number of handles under the cap by closing
- * the quietest caught-up file first, and closes drained files that left the watched paths.
+ * The files a tailer follows, in three sets:
+ * <ul>
+ *   <li><b>open</b>: with a handle, read as they grow; their number is capped;</li>
+ *   <li><b>parked</b>: read to the end but with bytes still on their way to the writer; the handle is closed
+ *       to make room under the cap (a backfill of thousands of small files would otherwise wait for every
+ *       commit before opening the next file). A commit settles them; a failed batch sends them back to the
+ *       next scan, which resumes them from their committed offset;</li>
+ *   <li><b>idle</b>: closed, everything committed; remembered by size and modification time, so a change
+ *       reopens them.</li>
+ * </ul>
+ * Keeps the open handles under the cap by closing the quietest file read to its end first, and closes drained
+ * files that left the watched paths.
  */
 final class HandlePool {
 
@@ -21,6 +32,8 @@ final class HandlePool {
     private final TailOptions opt;
     private final FileRegistry registry;
     private final Map<FileKey, TailedFile> open = new LinkedHashMap<>();
+    private final Map<FileKey, TailedFile> parked = new HashMap<>();
+    private final Map<Long, TailedFile> byId = new HashMap<>();
     private final Map<FileKey, FileStat> idle = new HashMap<>();
 
     HandlePool(TailOptions opt, FileRegistry registry) {
@@ -32,8 +45,10 @@ final class HandlePool {
         return open.values();
     }
 
+    /** The open or parked file with this identity, or null. */
     TailedFile get(FileKey key) {
-        return open.get(key);
+        TailedFile tf = open.get(key);
+        return tf != null ? tf : parked.get(key);
     }
 
     void add(TailedFile tf) {
@@ -41,13 +56,26 @@ final class HandlePool {
         open.put(tf.key, tf);
     }
 
+    /** The open or parked file of a generation (files index themselves when they register). */
     TailedFile byId(long fileId) {
-        for (TailedFile tf : open.values()) {
-            if (tf.fileId == fileId) {
-                return tf;
+        TailedFile tf = byId.get(fileId);
+        if (tf != null && tf.fileId == fileId && get(tf.key) == tf) {
+            return tf;
+        }
+        for (TailedFile o : open.values()) {
+            if (o.fileId == fileId) {
+                byId.put(fileId, o);
+                return o;
             }
         }
         return null;
+    }
+
+    /** Notes the generation an open file now belongs to (after it registered or restarted). */
+    void indexed(TailedFile tf) {
+        if (tf.registered()) {
+            byId.put(tf.fileId, tf);
+        }
     }
 
     /** The idle record of a closed file if the file has not changed since it was closed, else null. */
@@ -74,8 +102,9 @@ final class HandlePool {
         }
         TailedFile quietest = null;
         for (TailedFile tf : open.values()) {
-            boolean caughtUp = tf.registered() && tf.lastSize >= 0 && tf.readPos >= tf.lastSize && !tf.detached;
-            if (caughtUp && (quietest == null || tf.lastGrowthNanos < quietest.lastGrowthNanos)) {
+            boolean readToEnd = tf.registered() && tf.channel != null && tf.lastSize >= 0 && tf.readPos >= tf.lastSize
+                    && !tf.detached;
+            if (readToEnd && (quietest == null || tf.lastGrowthNanos < quietest.lastGrowthNanos)) {
                 quietest = tf;
             }
         }
@@ -84,8 +113,48 @@ final class HandlePool {
             return false;
         }
         open.remove(quietest.key);
-        closeToIdle(quietest);
+        if (quietest.settled()) {
+            closeToIdle(quietest);
+        } else {
+            quietest.close();
+            parked.put(quietest.key, quietest);
+            byId.put(quietest.fileId, quietest);
+        }
         return true;
+    }
+
+    /** A commit reached a parked file: once nothing of it is in flight, it becomes idle. */
+    void settleIfParked(TailedFile tf) {
+        if (parked.get(tf.key) == tf && tf.settled()) {
+            parked.remove(tf.key);
+            byId.remove(tf.fileId);
+            remember(tf);
+        }
+    }
+
+    /** Forgets one parked file (its batch failed), so that the next scan finds it again; false if not parked. */
+    boolean release(TailedFile tf) {
+        if (parked.get(tf.key) != tf) {
+            return false;
+        }
+        parked.remove(tf.key);
+        byId.remove(tf.fileId);
+        idle.remove(tf.key);
+        return true;
+    }
+
+    /**
+     * A batch failed: parked files are forgotten (their handles are closed), so the next scan finds them again
+     * and resumes each from its committed offset. Returns how many there were.
+     */
+    int releaseParked() {
+        int n = parked.size();
+        for (TailedFile tf : parked.values()) {
+            byId.remove(tf.fileId);
+            idle.remove(tf.key);
+        }
+        parked.clear();
+        return n;
     }
 
     /** Closes drained files that left the watched paths, and caught-up files quiet for the idle time. */
@@ -94,13 +163,15 @@ final class HandlePool {
         while (it.hasNext()) {
             TailedFile tf = it.next();
             long quiet = now - tf.lastGrowthNanos;
-            boolean caughtUp = tf.channel != null && tf.lastSize >= 0 && tf.readPos >= tf.lastSize;
+            // a file with bytes in flight stays open: if their batch fails they are read again from this handle
+            boolean caughtUp = tf.caughtUp();
             if (tf.detached && caughtUp && quiet >= opt.rotateWait().toNanos()) {
                 LOG.info("closing {} (drained after it left the watched paths)", tf.path);
                 if (tf.registered()) {
                     registry.markState(tf.fileId, FileRegistry.DETACHED, "left the watched paths; drained");
                 }
                 tf.close();
+                byId.remove(tf.fileId);
                 it.remove();
             } else if (!tf.detached && caughtUp && tf.registered() && quiet >= opt.idleClose().toNanos()) {
                 closeToIdle(tf);
@@ -111,6 +182,11 @@ final class HandlePool {
 
     private void closeToIdle(TailedFile tf) {
         tf.close();
+        byId.remove(tf.fileId);
+        remember(tf);
+    }
+
+    private void remember(TailedFile tf) {
         try {
             // Remember the size that was read, not the size now: bytes appended since the last read (the
             // cap can close a file whose lastSize is stale, and an idle close can race an append) must make
@@ -136,9 +212,18 @@ final class HandlePool {
         return total;
     }
 
+    /** Open and parked files (everything that may still have bytes in flight). */
+    List<TailedFile> tracked() {
+        List<TailedFile> all = new ArrayList<>(open.values());
+        all.addAll(parked.values());
+        return all;
+    }
+
     void closeAll() {
         open.values().forEach(TailedFile::close);
         open.clear();
+        parked.clear();
+        byId.clear();
         idle.clear();
     }
 }

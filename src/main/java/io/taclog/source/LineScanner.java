@@ -1,7 +1,10 @@
 package io.taclog.source;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +26,11 @@ public final class LineScanner {
     /** Bytes of an over-long line kept for the quarantine record. */
     public static final int HEAD_BYTES = 512;
     private static final int CHUNK = 256 * 1024;
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /** Decides whether a run of NUL bytes that is followed by data may be skipped now. */
@@ -224,6 +232,15 @@ public final class LineScanner {
         byte[] b = buf;
         int limit = bufLen;
         int j = from;
+        // eight bytes at a time while none is '\n' or NUL (lines are long: tool outputs of many KB)
+        while (j + 8 <= limit) {
+            long w = (long) LONGS.get(b, j);
+            long x = w ^ NEWLINES;
+            if (((((w - ONES) & ~w) | ((x - ONES) & ~x)) & HIGH_BITS) != 0) {
+                break;
+            }
+            j += 8;
+        }
         while (j < limit) {
             byte c = b[j];
             if (c == '\n' || c == 0) {

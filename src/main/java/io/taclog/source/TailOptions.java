@@ -28,7 +28,7 @@ public record TailOptions(String kind, List<Path> roots, List<String> include, L
     /** Defaults suitable for tests and the documented configuration defaults. */
     public static TailOptions defaults(String kind, List<Path> roots) {
         return new TailOptions(kind, roots, List.of("*.jsonl"), List.of(), true, 16 * 1024 * 1024, 5000,
-                8L * 1024 * 1024, 256, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1),
+                2L * 1024 * 1024, 256, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1),
                 Duration.ofSeconds(5), false);
     }
 

@@ -15,11 +15,19 @@ final class TailedFile {
     long fileId = -1;
     /** Durable position: everything before it is committed. */
     long committed;
-    /** Next byte to read; equals {@link #committed} between batches. */
-    long readPos;
     String committedState;
     String marker;
     int markerLength;
+    /**
+     * Next byte to read. Ahead of {@link #committed} while batches are on their way to the writer (read and
+     * parsed, not committed yet); equal to it when nothing is in flight.
+     */
+    long readPos;
+    /** Parser state at {@link #readPos}: the start state of the next batch. */
+    String readState;
+    /** Marker of the bytes before {@link #readPos}, to notice a rewrite before reading on. */
+    String readMarker;
+    int readMarkerLength;
 
     /** Not found under any watched path any more (rotated away or deleted): drain, then close. */
     boolean detached;
@@ -40,6 +48,16 @@ final class TailedFile {
         return fileId >= 0;
     }
 
+    /** Nothing of the file is in flight: every byte read is committed (or was given back). */
+    boolean settled() {
+        return readPos == committed;
+    }
+
+    /** Read and committed to the last size seen, nothing in flight: safe to close and forget the handle. */
+    boolean caughtUp() {
+        return channel != null && lastSize >= 0 && readPos >= lastSize && settled();
+    }
+
     void adopt(FileRegistry.StoredFile stored) {
         fileId = stored.fileId();
         committed = stored.committedOffset();
@@ -47,6 +65,15 @@ final class TailedFile {
         committedState = stored.parseState();
         marker = stored.marker();
         markerLength = stored.markerLength();
+        rewindToCommitted();
+    }
+
+    /** Forgets what was read beyond the committed offset (a batch failed or was discarded). */
+    void rewindToCommitted() {
+        readPos = committed;
+        readState = committedState;
+        readMarker = marker;
+        readMarkerLength = markerLength;
         oversize = null;
         holeStart = -1;
     }
@@ -58,8 +85,7 @@ final class TailedFile {
         committedState = null;
         marker = null;
         markerLength = 0;
-        oversize = null;
-        holeStart = -1;
+        rewindToCommitted();
     }
 
     void close() {

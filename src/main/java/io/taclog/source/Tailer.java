@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,6 +45,8 @@ public final class Tailer implements Closeable {
     private final GenerationResolver generations;
     private final HandlePool handles;
     private final Set<Path> reportedUnreadable = new HashSet<>();
+    /** Files the last scan found that are not open yet (waiting for room under the open-file cap). */
+    private final ArrayDeque<FileStat> toOpen = new ArrayDeque<>();
     private long lastScanNanos;
     private boolean scanned;
     private int roundRobin;
@@ -77,9 +80,13 @@ public final class Tailer implements Closeable {
     public TailBatch nextBatch() throws IOException {
         long now = nanoClock.getAsLong();
         boolean didScan = false;
-        if (!scanned || now - lastScanNanos >= opt.scanInterval().toNanos()) {
+        // a backfill walks the tree once, then again only to confirm that nothing is left (rescanSoon)
+        if (!scanned || !opt.oneShot() && now - lastScanNanos >= opt.scanInterval().toNanos()) {
             scan();
             didScan = true;
+        }
+        if (!didScan) {
+            openQueued(now);
         }
         List<SourceLine> lines = new ArrayList<>();
         List<FileRange> ranges = new ArrayList<>();
@@ -96,12 +103,15 @@ public final class Tailer implements Closeable {
             if (r != null) {
                 ranges.add(r);
                 files.put(tf.fileId, new SourceFile(tf.fileId, tf.path.toString(), opt.kind()));
-                states.put(tf.fileId, tf.committedState);
+                states.put(tf.fileId, tf.readState); // readFrom moved readPos, not the state at the range start
                 bytesLeft -= r.end() - r.start();
                 linesLeft -= r.lines();
             }
         }
         handles.closeFinishedAndIdle(nanoClock.getAsLong());
+        if (ranges.isEmpty()) {
+            registry.flush(); // no batch to carry identity changes (a drained file detached, a truncation)
+        }
         lastBatchEmpty = ranges.isEmpty();
         lastBatchScanned = didScan;
         return new TailBatch(lines, ranges, files, states, wallClock.instant());
@@ -112,12 +122,30 @@ public final class Tailer implements Closeable {
      * been read (used by backfill to know when to stop).
      */
     public boolean drained() {
-        return lastBatchEmpty && lastBatchScanned;
+        return lastBatchEmpty && lastBatchScanned && toOpen.isEmpty();
+    }
+
+    /** True once the watched paths have been walked (the first batch does it). */
+    public boolean scannedOnce() {
+        return scanned || lastScanNanos != 0;
     }
 
     /** Forces a directory scan on the next batch. */
     public void rescanSoon() {
         scanned = false;
+    }
+
+    /**
+     * Records the parser state at the end of each range of a batch that was parsed but may not be committed
+     * yet, so that the file's next batch can be read and parsed while this one is on its way to the writer.
+     */
+    public void parsed(TailBatch batch, Map<Long, String> endStates) {
+        for (FileRange r : batch.ranges()) {
+            TailedFile tf = handles.byId(r.fileId());
+            if (tf != null && tf.readPos == r.end()) {
+                tf.readState = endStates.get(r.fileId());
+            }
+        }
     }
 
     /** Moves the in-memory committed positions to the ends of a batch that the writer committed. */
@@ -128,10 +156,16 @@ public final class Tailer implements Closeable {
                 continue;
             }
             tf.committed = r.end();
-            tf.readPos = Math.max(tf.readPos, r.end());
             tf.committedState = endStates.get(r.fileId());
             tf.marker = r.marker();
             tf.markerLength = r.markerLength();
+            if (tf.readPos <= r.end()) {
+                tf.readPos = r.end();
+                tf.readState = tf.committedState;
+                tf.readMarker = r.marker();
+                tf.readMarkerLength = r.markerLength();
+            }
+            handles.settleIfParked(tf);
         }
     }
 
@@ -142,14 +176,46 @@ public final class Tailer implements Closeable {
             if (tf == null) {
                 continue;
             }
-            Optional<FileRegistry.StoredFile> stored = registry.reload(r.fileId());
-            if (stored.isPresent() && !FileRegistry.SUPERSEDED.equals(stored.get().state())) {
-                tf.adopt(stored.get());
-            } else {
-                tf.readPos = tf.committed;
-                tf.oversize = null;
+            if (tf.channel != null) {
+                rewind(tf);
+            } else if (handles.release(tf)) {
+                rescanSoon(); // parked: the next scan finds it again and resumes it from its commit
             }
         }
+    }
+
+    /**
+     * Rewinds every open file to its committed offset: after a failed batch, once no other batch is in
+     * flight, everything read beyond the last commit is read again.
+     */
+    public void rewindAll() {
+        for (TailedFile tf : handles.open()) {
+            if (tf.registered()) {
+                rewind(tf);
+            }
+        }
+        if (handles.releaseParked() > 0) {
+            rescanSoon(); // closed files with bytes in flight: found again by the scan, resumed from their commit
+        }
+    }
+
+    private void rewind(TailedFile tf) {
+        Optional<FileRegistry.StoredFile> stored = registry.reload(tf.fileId);
+        if (stored.isPresent() && !FileRegistry.SUPERSEDED.equals(stored.get().state())) {
+            tf.adopt(stored.get());
+        } else {
+            tf.rewindToCommitted();
+        }
+    }
+
+    /** True when no file has bytes read but not committed (nothing in flight). */
+    public boolean settled() {
+        for (TailedFile tf : handles.tracked()) {
+            if (!tf.settled()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Walks the watched paths: new files, renames, files gone from every watched path. */
@@ -159,17 +225,20 @@ public final class Tailer implements Closeable {
         Set<FileKey> seen = new HashSet<>();
         List<FileStat> registered = new ArrayList<>();
         List<FileStat> unknown = new ArrayList<>();
-        for (Path path : scanner.list()) {
-            FileStat stat;
-            try {
-                Optional<FileStat> s = FileStat.of(path);
-                if (s.isEmpty()) {
+        for (DirectoryScanner.Found found : scanner.listWithSizes()) {
+            Path path = found.path();
+            FileStat stat = found.stat();
+            if (stat == null) {
+                try {
+                    Optional<FileStat> s = FileStat.of(path);
+                    if (s.isEmpty()) {
+                        continue;
+                    }
+                    stat = s.get();
+                } catch (IOException e) {
+                    reportUnreadable(path, e);
                     continue;
                 }
-                stat = s.get();
-            } catch (IOException e) {
-                reportUnreadable(path, e);
-                continue;
             }
             if (!seen.add(stat.key())) {
                 continue; // a second link to a file already handled in this scan
@@ -203,12 +272,10 @@ public final class Tailer implements Closeable {
         // Files the registry knows are resolved first: a truncated original must be superseded before a
         // copy of it (copytruncate to a name that still matches) looks for a generation to adopt. Opening in
         // walk order let "app.1.jsonl" (sorted before "app.jsonl") register from byte 0 and be read twice.
-        registered.addAll(unknown);
-        for (FileStat stat : registered) {
-            if (handles.makeRoomForOneMore()) {
-                openFile(stat, now);
-            }
-        }
+        toOpen.clear();
+        toOpen.addAll(registered);
+        toOpen.addAll(unknown);
+        openQueued(now);
         for (TailedFile tf : handles.open()) {
             if (!seen.contains(tf.key) && !tf.detached) {
                 tf.detached = true;
@@ -258,6 +325,20 @@ public final class Tailer implements Closeable {
         }
     }
 
+    /**
+     * Opens files the last scan found, as far as the open-file cap allows. The rest wait in the queue for
+     * room (files read to the end make room), so thousands of new files cost one directory walk, not one
+     * walk per cap's worth of files.
+     */
+    private void openQueued(long now) {
+        while (!toOpen.isEmpty() && handles.makeRoomForOneMore()) {
+            FileStat stat = toOpen.poll();
+            if (handles.get(stat.key()) == null) {
+                openFile(stat, now);
+            }
+        }
+    }
+
     private void openFile(FileStat stat, long now) {
         Path path = stat.path();
         FileChannel ch;
@@ -289,6 +370,7 @@ public final class Tailer implements Closeable {
     private void resolve(TailedFile tf) {
         try {
             generations.resolve(tf);
+            handles.indexed(tf);
         } catch (IOException e) {
             reportUnreadable(tf.path, e);
         }
@@ -325,9 +407,8 @@ public final class Tailer implements Closeable {
         if (size == tf.readPos) {
             return null;
         }
-        if (tf.committed == tf.readPos
-                && !Fingerprints.markerMatches(tf.channel, tf.committed, tf.marker, tf.markerLength)) {
-            restartGeneration(tf, "bytes before offset " + tf.committed + " changed (truncated and rewritten)");
+        if (!Fingerprints.markerMatches(tf.channel, tf.readPos, tf.readMarker, tf.readMarkerLength)) {
+            restartGeneration(tf, "bytes before offset " + tf.readPos + " changed (truncated and rewritten)");
             return null;
         }
         long from = tf.readPos;
@@ -344,6 +425,8 @@ public final class Tailer implements Closeable {
         tf.readPos = r.consumedTo();
         int markerLength = Fingerprints.markerLength(r.consumedTo(), r.lastLineStart());
         String marker = Fingerprints.marker(tf.channel, r.consumedTo(), markerLength);
+        tf.readMarker = marker;
+        tf.readMarkerLength = markerLength;
         return new FileRange(tf.fileId, from, r.consumedTo(), out.size() - before, r.nulBytes(), r.nulRuns(), marker,
                 markerLength);
     }
@@ -367,6 +450,7 @@ public final class Tailer implements Closeable {
     private void restartGeneration(TailedFile tf, String why) {
         try {
             generations.restart(tf, why);
+            handles.indexed(tf);
         } catch (IOException e) {
             reportUnreadable(tf.path, e);
         }

@@ -33,4 +33,38 @@ class Utf8Test {
         assertEquals(0, Utf8.firstInvalid(b(0xC3, 'a')), "a lead byte without its continuation");
         assertEquals(0, Utf8.firstInvalid(b(0x80)), "a lone continuation byte");
     }
+
+    @Test
+    void findsAFlawAtAnyPositionOfALongAsciiRun() {
+        for (int len = 1; len < 40; len++) {
+            for (int at = 0; at < len; at++) {
+                byte[] line = new byte[len];
+                java.util.Arrays.fill(line, (byte) 'x');
+                line[at] = (byte) 0xFF;
+                assertEquals(at, Utf8.firstInvalid(line), "flaw at " + at + " of " + len);
+                line[at] = (byte) 0xC3; // a lead byte: valid only with its continuation
+                assertEquals(at, Utf8.firstInvalid(line), "a lead byte without its continuation at " + at);
+            }
+        }
+    }
+
+    @Test
+    void agreesWithTheJdkDecoderOnRandomBytes() {
+        java.util.Random r = new java.util.Random(11);
+        java.nio.charset.CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder();
+        for (int n = 0; n < 20_000; n++) {
+            byte[] line = new byte[r.nextInt(60)];
+            for (int i = 0; i < line.length; i++) {
+                line[i] = (byte) (r.nextInt(10) == 0 ? r.nextInt(256) : 'a' + r.nextInt(26));
+            }
+            boolean jdkValid;
+            try {
+                strict.decode(java.nio.ByteBuffer.wrap(line));
+                jdkValid = true;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                jdkValid = false;
+            }
+            assertEquals(jdkValid, Utf8.firstInvalid(line) < 0, java.util.Arrays.toString(line));
+        }
+    }
 }

@@ -154,7 +154,7 @@ public final class IngestHarness implements AutoCloseable {
         List<SourceKindParser> parsers = List.of(recording ? SeenLines.parser(KIND) : SourceKindParser.generic(KIND));
         parser = new BatchParser(parsers, options.oneShot());
         List<FactWriter<?>> writers = recording ? List.of(SeenLines.writer(beforeWrite)) : List.of();
-        writer = new BatchWriter(db, new FactWriters(writers), Clock.systemUTC());
+        writer = new BatchWriter(db, new FactWriters(writers), Clock.systemUTC(), registry);
         tailer = new Tailer(options, registry, Clock.systemUTC(), ticker);
     }
 

@@ -11,16 +11,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The shared folder of REAL samples ({@code shared/research/samples} beside the project; the pom sets
- * {@code TACLOG_SHARED_SAMPLES} to {@code ../shared/research/samples}). Tests read the files in place and
- * never copy or change them. If the variable does not lead to them, the folder is looked for beside each
- * directory above the working directory (a clone one level deeper still finds it). When it is missing, a
- * test fails loudly under {@code CI=true} and is skipped with a printed notice otherwise.
+ * The REAL sample files the tests read: shipped in the project under {@code src/test/resources/samples}
+ * (byte for byte, sources in its {@code SOURCES.md}), so a fresh clone runs every test. {@code
+ * TACLOG_SHARED_SAMPLES} may point at another copy (a newer research folder). Tests read the files in place
+ * and never change them. When no copy is found, a test fails loudly under {@code CI=true} and is skipped
+ * with a printed notice otherwise.
  */
 public final class SharedSamples {
 
     public static final String ENV = "TACLOG_SHARED_SAMPLES";
-    private static final Path SAMPLES = Path.of("shared", "research", "samples");
+    private static final Path SAMPLES = Path.of("src", "test", "resources", "samples");
 
     private SharedSamples() {
     }
@@ -47,7 +47,7 @@ public final class SharedSamples {
         }
         String why = (value == null || value.isBlank() ? ENV + " is not set" : ENV + " points at " + value
                 + ", which holds no samples") + " and no " + SAMPLES + " was found above " + searchFrom
-                + ": the real samples (../shared/research/samples) are needed";
+                + ": the real samples shipped with the project are needed";
         if ("true".equalsIgnoreCase(env.get("CI"))) {
             throw new AssertionError(why + "; CI=true, so this is a failure, not a skip");
         }

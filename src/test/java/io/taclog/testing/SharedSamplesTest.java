@@ -44,10 +44,16 @@ class SharedSamplesTest {
     }
 
     @Test
-    void aCloneOneLevelDeeperFindsTheSamplesBesideAnAncestor() throws IOException {
-        Path samples = Files.createDirectories(tmp.resolve("shared/research/samples/claude-stream-json")).getParent();
-        Path project = Files.createDirectories(tmp.resolve("ci/main"));
-        assertEquals(samples, SharedSamples.root(Map.of("CI", "true", SharedSamples.ENV, "../shared/nothing"),
-                project));
+    void theProjectsOwnCopyIsFoundFromItsBaseDirectory() throws IOException {
+        Path samples = Files.createDirectories(tmp.resolve("src/test/resources/samples/claude-stream-json"))
+                .getParent();
+        assertEquals(samples, SharedSamples.root(Map.of("CI", "true"), tmp));
+    }
+
+    @Test
+    void theShippedSamplesAreThere() {
+        Path root = SharedSamples.root(Map.of("CI", "true"), Path.of("").toAbsolutePath());
+        assertTrue(Files.isRegularFile(root.resolve("SOURCES.md")), root.toString());
+        assertTrue(SharedSamples.realTranscripts().size() > 20, "real transcripts shipped");
     }
 }

@@ -4,11 +4,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code taclog query}: answers from the database (read-only, no Camel). */
+/**
+ * {@code taclog query}: answers from the database (read-only, no Camel). Its subcommands are added by
+ * {@code io.taclog.cli.CommandTree}.
+ */
 @Command(name = "query", mixinStandardHelpOptions = true,
-        description = "Ask the database: cost, a task's story, sessions, workers, decisions, errors, tools.",
-        subcommands = {CostCommand.class, TaskCommand.class, SessionsCommand.class, WorkersCommand.class,
-            DecisionsCommand.class, ErrorsCommand.class, ToolsCommand.class})
+        description = "Ask the database: cost, a task's story, sessions, workers, decisions, errors, tools.")
 public final class QueryCommand implements Runnable {
 
     @Spec

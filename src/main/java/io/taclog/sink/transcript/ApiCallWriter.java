@@ -3,16 +3,19 @@ package io.taclog.sink.transcript;
 import io.taclog.enrich.pricing.CostEstimate;
 import io.taclog.enrich.pricing.PriceTable;
 import io.taclog.model.ApiCallObserved;
+import io.taclog.model.Fact;
 import io.taclog.model.TimeSource;
 import io.taclog.model.Times;
 import io.taclog.model.TokenUsage;
+import io.taclog.sink.BatchPlanner;
 import io.taclog.sink.FactWriter;
 import io.taclog.sink.WriteContext;
 import io.taclog.sink.workers.WorkerLinker;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One row per API response: the first sighting inserts, later sightings (the other lines of the same
@@ -20,7 +23,42 @@ import java.sql.Types;
  * a recorded time and a request id. Costs come from the price table; an unknown model gets a NULL
  * cost and one warning event, never $0.
  */
-public final class ApiCallWriter implements FactWriter<ApiCallObserved> {
+public final class ApiCallWriter implements FactWriter<ApiCallObserved>, BatchPlanner {
+
+    private final ApiCallSightings sightings = new ApiCallSightings();
+
+    private static final String BETTER_TIME = "excluded.time_source = 'recorded' AND time_source <> 'recorded'";
+
+    /**
+     * One statement per sighting: a new response inserts; a known one keeps the whole larger sighting (not a
+     * per-field maximum: the model can change mid-stream), gains a recorded time over an observed one and a
+     * request id where it had none. A stored request id that differs means another call that reused the
+     * message id: nothing is updated (the WHERE of the upsert) and the call is stored under a key of its own.
+     */
+    private static final String UPSERT = "INSERT INTO api_calls(worker_id, timestamp, model, provider, "
+            + "tokens_input, tokens_output, tokens_total, tokens_cached_read, tokens_cached_write, "
+            + "estimated_cost_usd, success, error_message, error_code, dedup_key, message_id, request_id, "
+            + "tokens_cache_write_5m, tokens_cache_write_1h, price_version, priced_as, long_context, time_source, "
+            + "is_sidechain, agent_session_id, source, source_file_id, source_offset) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            + "ON CONFLICT(dedup_key) DO UPDATE SET "
+            + larger("model") + larger("tokens_input") + larger("tokens_output") + larger("tokens_cached_read")
+            + larger("tokens_cached_write") + larger("tokens_cache_write_5m") + larger("tokens_cache_write_1h")
+            + larger("estimated_cost_usd") + larger("price_version") + larger("priced_as") + larger("long_context")
+            + larger("success")
+            + "error_message = CASE WHEN excluded.tokens_total > COALESCE(tokens_total, 0) "
+            + "THEN COALESCE(excluded.error_message, error_message) ELSE error_message END, "
+            + "timestamp = CASE WHEN " + BETTER_TIME + " THEN excluded.timestamp ELSE timestamp END, "
+            + "time_source = CASE WHEN " + BETTER_TIME + " THEN excluded.time_source ELSE time_source END, "
+            + "request_id = COALESCE(request_id, excluded.request_id), "
+            // last: every expression above reads the stored total, not this new one
+            + "tokens_total = MAX(COALESCE(tokens_total, 0), excluded.tokens_total) "
+            + "WHERE request_id IS NULL OR excluded.request_id IS NULL OR request_id = excluded.request_id";
+
+    private static String larger(String column) {
+        return column + " = CASE WHEN excluded.tokens_total > COALESCE(tokens_total, 0) THEN excluded." + column
+                + " ELSE " + column + " END, ";
+    }
 
     private final WorkerLinker linker;
     private final PriceTable prices;
@@ -36,43 +74,29 @@ public final class ApiCallWriter implements FactWriter<ApiCallObserved> {
     }
 
     @Override
-    public void write(ApiCallObserved c, WriteContext ctx) throws SQLException {
-        String worker = linker.workerFor(c.stream(), c.at(), c.timeSource(), ctx);
-        String key = c.dedupKey();
-        PreparedStatement find = ctx.statement("SELECT call_id, request_id, COALESCE(tokens_total, 0), time_source "
-                + "FROM api_calls WHERE dedup_key = ?");
-        for (int attempt = 0; attempt < 2; attempt++) {
-            find.setString(1, key);
-            try (ResultSet rs = find.executeQuery()) {
-                if (!rs.next()) {
-                    break;
-                }
-                String storedRequest = rs.getString(2);
-                if (storedRequest != null && c.requestId() != null && !storedRequest.equals(c.requestId())
-                        && attempt == 0) {
-                    key = key + ":" + c.requestId(); // same message id, different request: another call
-                    continue;
-                }
-                update(rs.getLong(1), rs.getLong(3), rs.getString(4), storedRequest, c, ctx);
-                return;
-            }
-        }
-        insert(worker, key, c, ctx);
-        supersedeCoordinatorEstimate(worker, ctx);
+    public Map<Fact, Fact> plan(List<Fact> facts) {
+        return sightings.plan(facts);
     }
 
-    private void insert(String worker, String key, ApiCallObserved c, WriteContext ctx) throws SQLException {
+    @Override
+    public void write(ApiCallObserved c, WriteContext ctx) throws SQLException {
+        String worker = linker.workerFor(c.stream(), c.at(), c.timeSource(), ctx);
         TokenUsage u = c.usage();
         CostEstimate est = prices.estimate(c.model(), u);
+        if (upsert(worker, c.dedupKey(), c, est, ctx) == 0 && c.requestId() != null) {
+            // same message id, another request: another call
+            upsert(worker, c.dedupKey() + ":" + c.requestId(), c, est, ctx);
+        }
         if (!est.known() && !u.isZero()) {
             UnknownModels.warnOnce(c.model(), worker, c.at(), prices.version(), ctx);
         }
-        PreparedStatement ps = ctx.statement("INSERT INTO api_calls(worker_id, timestamp, model, provider, "
-                + "tokens_input, tokens_output, tokens_total, tokens_cached_read, tokens_cached_write, "
-                + "estimated_cost_usd, success, error_message, error_code, dedup_key, message_id, request_id, "
-                + "tokens_cache_write_5m, tokens_cache_write_1h, price_version, priced_as, long_context, time_source, "
-                + "is_sidechain, agent_session_id, source, source_file_id, source_offset) "
-                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        supersedeCoordinatorEstimate(worker, ctx);
+    }
+
+    private int upsert(String worker, String key, ApiCallObserved c, CostEstimate est, WriteContext ctx)
+            throws SQLException {
+        TokenUsage u = c.usage();
+        PreparedStatement ps = ctx.statement(UPSERT);
         ps.setString(1, worker);
         ps.setString(2, Times.format(c.at()));
         ps.setString(3, c.model() == null ? "unknown" : c.model());
@@ -105,57 +129,14 @@ public final class ApiCallWriter implements FactWriter<ApiCallObserved> {
             ps.setLong(26, ctx.line().fileId());
             ps.setLong(27, ctx.line().offset());
         }
-        ps.executeUpdate();
-    }
-
-    private void update(long callId, long storedTotal, String storedTimeSource, String storedRequest,
-                        ApiCallObserved c, WriteContext ctx) throws SQLException {
-        TokenUsage u = c.usage();
-        if (u.total() > storedTotal) {
-            // keep the whole larger sighting, not a per-field maximum: the model can change mid-stream
-            CostEstimate est = prices.estimate(c.model(), u);
-            PreparedStatement ps = ctx.statement("UPDATE api_calls SET model = ?, tokens_input = ?, tokens_output = ?, "
-                    + "tokens_total = ?, tokens_cached_read = ?, tokens_cached_write = ?, tokens_cache_write_5m = ?, "
-                    + "tokens_cache_write_1h = ?, estimated_cost_usd = ?, price_version = ?, priced_as = ?, "
-                    + "long_context = ?, success = ?, error_message = COALESCE(?, error_message) WHERE call_id = ?");
-            ps.setString(1, c.model() == null ? "unknown" : c.model());
-            ps.setLong(2, u.input());
-            ps.setLong(3, u.output());
-            ps.setLong(4, u.total());
-            ps.setLong(5, u.cacheRead());
-            ps.setLong(6, u.cacheWrite());
-            ps.setLong(7, u.cacheWrite5m());
-            ps.setLong(8, u.cacheWrite1h());
-            setDouble(ps, 9, est.costUsd());
-            ps.setString(10, est.priceVersion());
-            ps.setString(11, est.pricedAs());
-            ps.setBoolean(12, est.longContext());
-            ps.setBoolean(13, c.success());
-            ps.setString(14, c.errorMessage());
-            ps.setLong(15, callId);
-            ps.executeUpdate();
-        }
-        boolean betterTime = TimeSource.RECORDED.equals(c.timeSource())
-                && !TimeSource.RECORDED.equals(storedTimeSource);
-        if (betterTime || storedRequest == null && c.requestId() != null) {
-            PreparedStatement ps = ctx.statement("UPDATE api_calls SET timestamp = CASE WHEN ? THEN ? ELSE timestamp "
-                    + "END, time_source = CASE WHEN ? THEN ? ELSE time_source END, "
-                    + "request_id = COALESCE(request_id, ?) WHERE call_id = ?");
-            ps.setBoolean(1, betterTime);
-            ps.setString(2, Times.format(c.at()));
-            ps.setBoolean(3, betterTime);
-            ps.setString(4, c.timeSource());
-            ps.setString(5, c.requestId());
-            ps.setLong(6, callId);
-            ps.executeUpdate();
-        }
+        return ps.executeUpdate();
     }
 
     /** The coordinator's own per-run estimate is replaced by the transcript's per-call rows. */
     private static void supersedeCoordinatorEstimate(String worker, WriteContext ctx) throws SQLException {
         String key = "superseded-api-log:" + worker;
-        if (ctx.txCache().putIfAbsent(key, Boolean.TRUE) != null) {
-            return;
+        if (ctx.txCache().putIfAbsent(key, Boolean.TRUE) != null || WorkerLinker.fresh(worker, ctx)) {
+            return; // done in this transaction, or a worker made in it, which no API log row names yet
         }
         PreparedStatement ps = ctx.statement(
                 "DELETE FROM api_calls WHERE worker_id = ? AND source = 'coordinator-api-log'");

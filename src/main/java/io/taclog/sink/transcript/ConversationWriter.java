@@ -20,6 +20,10 @@ import java.time.Instant;
  */
 public final class ConversationWriter implements FactWriter<ConversationBlock> {
 
+    /** Natural-key prefixes of a tool call and of its result (the parsers' dedup keys). */
+    private static final String CALL = "tu:";
+    private static final String RESULT = "tr:";
+
     private final WorkerLinker linker;
 
     public ConversationWriter(WorkerLinker linker) {
@@ -34,29 +38,15 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
     @Override
     public void write(ConversationBlock b, WriteContext ctx) throws SQLException {
         String worker = linker.workerFor(b.stream(), b.at(), b.timeSource(), ctx);
-        PreparedStatement find = ctx.statement(
-                "SELECT conversation_id, time_source FROM conversations WHERE worker_id = ? AND dedup_key = ?");
-        find.setString(1, worker);
-        find.setString(2, b.dedupKey());
-        try (ResultSet rs = find.executeQuery()) {
-            if (rs.next()) {
-                if (TimeSource.RECORDED.equals(b.timeSource()) && !TimeSource.RECORDED.equals(rs.getString(2))) {
-                    fillRecordedTime(rs.getLong(1), b, ctx);
-                }
-                return;
-            }
-        }
         String toolName = b.toolName();
         Double latency = null;
+        boolean callFound = false;
         if ("tool_result".equals(b.contentType()) && b.toolUseId() != null) {
-            PreparedStatement call = ctx.statement("SELECT tool_name, timestamp, time_source FROM conversations "
-                    + "WHERE tool_use_id = ? AND content_type = 'tool_use' LIMIT 1");
-            call.setString(1, b.toolUseId());
-            try (ResultSet rs = call.executeQuery()) {
-                if (rs.next()) {
-                    toolName = toolName != null ? toolName : rs.getString(1);
-                    latency = latency(rs.getString(2), rs.getString(3), b.at(), b.timeSource());
-                }
+            StoredCall call = storedCall(worker, b.toolUseId(), ctx);
+            if (call != null) {
+                callFound = true;
+                toolName = toolName != null ? toolName : call.name();
+                latency = latency(call.at(), call.timeSource(), b.at(), b.timeSource());
             }
         }
         int index = nextIndex(worker, ctx);
@@ -64,7 +54,8 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
                 + "content, content_type, tool_name, tool_input, tool_output, tool_success, dedup_key, tool_use_id, "
                 + "tool_latency_ms, is_sidechain, parent_tool_use_id, message_id, model, time_source, "
                 + "agent_session_id, source_file_id, source_offset) "
-                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                + "ON CONFLICT(worker_id, dedup_key) DO NOTHING");
         ins.setString(1, worker);
         ins.setInt(2, index);
         ins.setString(3, Times.format(b.at()));
@@ -93,10 +84,46 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
         ins.setString(18, b.timeSource());
         ins.setString(19, b.stream().agentSessionId());
         setSource(ins, 20, ctx);
-        ins.executeUpdate();
+        if (ins.executeUpdate() == 0) {
+            // stored already (the other copy of the same run): a recorded time may replace an observed one
+            if (TimeSource.RECORDED.equals(b.timeSource())) {
+                fillRecordedTime(worker, b, ctx);
+            }
+            return;
+        }
         ctx.txCache().put(WorkerLinker.NEXT_INDEX + worker, index + 1);
         if ("tool_use".equals(b.contentType()) && b.toolUseId() != null) {
-            pairEarlierResults(b, ctx);
+            ctx.txCache().put(new WorkerLinker.RowKey(CALL, worker, b.toolUseId()),
+                    new StoredCall(b.toolName(), Times.format(b.at()), b.timeSource()));
+            // a worker made in this transaction has an earlier result only if this transaction stored one
+            if (!WorkerLinker.fresh(worker, ctx)
+                    || ctx.txCache().containsKey(new WorkerLinker.RowKey(RESULT, worker, b.toolUseId()))) {
+                pairEarlierResult(worker, b, ctx);
+            }
+        } else if ("tool_result".equals(b.contentType()) && b.toolUseId() != null && !callFound) {
+            ctx.txCache().put(new WorkerLinker.RowKey(RESULT, worker, b.toolUseId()), Boolean.TRUE);
+        }
+    }
+
+    /** A tool call of the worker as stored: its name and time. */
+    private record StoredCall(String name, String at, String timeSource) {
+    }
+
+    /** The worker's stored call with this id: from what this transaction stored, else from the table. */
+    private static StoredCall storedCall(String worker, String toolUseId, WriteContext ctx) throws SQLException {
+        Object cached = ctx.txCache().get(new WorkerLinker.RowKey(CALL, worker, toolUseId));
+        if (cached != null) {
+            return (StoredCall) cached;
+        }
+        if (WorkerLinker.fresh(worker, ctx)) {
+            return null; // made in this transaction, and this transaction stored no such call
+        }
+        PreparedStatement call = ctx.statement("SELECT tool_name, timestamp, time_source FROM conversations "
+                + "WHERE worker_id = ? AND dedup_key = ?");
+        call.setString(1, worker);
+        call.setString(2, CALL + toolUseId);
+        try (ResultSet rs = call.executeQuery()) {
+            return rs.next() ? new StoredCall(rs.getString(1), rs.getString(2), rs.getString(3)) : null;
         }
     }
 
@@ -110,11 +137,16 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
         }
     }
 
-    /** Results that arrived before their call (another file, another batch) get its name and latency. */
-    private static void pairEarlierResults(ConversationBlock call, WriteContext ctx) throws SQLException {
+    /**
+     * A result that arrived before its call (another file, another batch) gets its name and latency. Pairs are
+     * looked for only within the worker: a resumed or forked session copies its parent's tool-call ids.
+     */
+    private static void pairEarlierResult(String worker, ConversationBlock call, WriteContext ctx)
+            throws SQLException {
         PreparedStatement ps = ctx.statement("SELECT conversation_id, timestamp, time_source FROM conversations "
-                + "WHERE tool_use_id = ? AND content_type = 'tool_result'");
-        ps.setString(1, call.toolUseId());
+                + "WHERE worker_id = ? AND dedup_key = ?");
+        ps.setString(1, worker);
+        ps.setString(2, RESULT + call.toolUseId());
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Double latency = latency(Times.format(call.at()), call.timeSource(),
@@ -133,22 +165,28 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
         }
     }
 
-    private static void fillRecordedTime(long conversationId, ConversationBlock b, WriteContext ctx)
-            throws SQLException {
-        PreparedStatement ps = ctx.statement(
-                "UPDATE conversations SET timestamp = ?, time_source = ? WHERE conversation_id = ?");
+    private static void fillRecordedTime(String worker, ConversationBlock b, WriteContext ctx) throws SQLException {
+        PreparedStatement ps = ctx.statement("UPDATE conversations SET timestamp = ?, time_source = ? "
+                + "WHERE worker_id = ? AND dedup_key = ? AND time_source <> ?");
         ps.setString(1, Times.format(b.at()));
         ps.setString(2, TimeSource.RECORDED);
-        ps.setLong(3, conversationId);
-        ps.executeUpdate();
-        if (b.toolUseId() != null) {
+        ps.setString(3, worker);
+        ps.setString(4, b.dedupKey());
+        ps.setString(5, TimeSource.RECORDED);
+        if (ps.executeUpdate() > 0 && b.toolUseId() != null) {
+            WorkerLinker.RowKey key = new WorkerLinker.RowKey(CALL, worker, b.toolUseId());
+            if ("tool_use".equals(b.contentType()) && ctx.txCache().get(key) instanceof StoredCall c) {
+                ctx.txCache().put(key, new StoredCall(c.name(), Times.format(b.at()), TimeSource.RECORDED));
+            }
             // both sides of the pair may now have recorded times: recompute the latency
             PreparedStatement lat = ctx.statement("UPDATE conversations SET tool_latency_ms = "
                     + "ROUND((julianday(timestamp) - julianday((SELECT u.timestamp FROM conversations u "
-                    + "WHERE u.tool_use_id = conversations.tool_use_id "
-                    + "AND u.content_type = 'tool_use' AND u.time_source = 'recorded' LIMIT 1))) * 86400000.0) "
-                    + "WHERE tool_use_id = ? AND content_type = 'tool_result' AND time_source = 'recorded'");
-            lat.setString(1, b.toolUseId());
+                    + "WHERE u.worker_id = conversations.worker_id AND u.dedup_key = ?2 "
+                    + "AND u.time_source = 'recorded'))) * 86400000.0) "
+                    + "WHERE worker_id = ?1 AND dedup_key = ?3 AND time_source = 'recorded'");
+            lat.setString(1, worker);
+            lat.setString(2, CALL + b.toolUseId());
+            lat.setString(3, RESULT + b.toolUseId());
             lat.executeUpdate();
         }
     }

@@ -13,9 +13,12 @@ final class LinkSql {
     private LinkSql() {
     }
 
+    /** The first column of the first row, or null; {@code arg} binds the one parameter (none when null). */
     static String one(WriteContext ctx, String sql, String arg) throws SQLException {
         PreparedStatement ps = ctx.statement(sql);
-        ps.setString(1, arg);
+        if (arg != null) {
+            ps.setString(1, arg);
+        }
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;
         }

@@ -28,15 +28,30 @@ final class StreamResolver {
     /** The worker of a stream not resolved in this transaction yet; creates one when nobody claims it. */
     static String resolve(StreamRef ref, String streamKey, Instant at, String timeSource, WriteContext ctx)
             throws SQLException {
-        String known = one(ctx, "SELECT worker_id FROM agent_sessions WHERE agent_session_id = ?", streamKey);
+        String fileKey = ref.sourcePath() == null ? streamKey : "file:" + ref.sourcePath();
+        PreparedStatement links = ctx.statement(
+                "SELECT agent_session_id, worker_id FROM agent_sessions WHERE agent_session_id IN (?, ?)");
+        links.setString(1, streamKey);
+        links.setString(2, fileKey);
+        String known = null;
+        boolean fileHasWorker = false;
+        try (ResultSet rs = links.executeQuery()) {
+            while (rs.next()) {
+                if (streamKey.equals(rs.getString(1))) {
+                    known = rs.getString(2);
+                } else {
+                    fileHasWorker = true;
+                }
+            }
+        }
         if (known != null) {
             return maybeBetterName(known, ref, ctx);
         }
-        String adopted = adoptTextOnlyWorker(ref, streamKey, at, ctx);
+        String adopted = fileHasWorker ? adoptTextOnlyWorker(ref, streamKey, at, ctx) : null;
         if (adopted != null) {
             return adopted;
         }
-        String claimed = claimCoordinatorWorker(ref, at, timeSource, ctx);
+        String claimed = mayHaveUnclaimedWorkers(ctx) ? claimCoordinatorWorker(ref, at, timeSource, ctx) : null;
         if (claimed != null) {
             linkStream(streamKey, claimed, ref, at, "coordinator", ctx);
             PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET agent_session_id = "
@@ -52,14 +67,13 @@ final class StreamResolver {
         }
         int quality = ref.workerHint() != null ? NAME_FROM_PATH : NAME_FROM_SESSION;
         String base = ref.workerHint() != null ? ref.workerHint() : streamKey;
-        String name = uniqueName(base, streamKey, ctx);
         String task = ref.taskHint() != null ? ref.taskHint() : streamKey;
         Placeholders.ensureNoCoordinatorSession(at, ctx);
         Placeholders.ensureTask(task, at, ctx);
         PreparedStatement ps = ctx.statement("INSERT INTO worker_sessions(worker_id, session_id, task_id, spawned_at, "
                 + "status, log_file, origin, name_quality, agent, agent_session_id, time_source, first_activity_at, "
-                + "last_activity_at) VALUES (?,?,?,?,'running',?,'transcript',?,?,?,?,?,?)");
-        ps.setString(1, name);
+                + "last_activity_at) VALUES (?,?,?,?,'running',?,'transcript',?,?,?,?,?,?) "
+                + "ON CONFLICT(worker_id) DO NOTHING");
         ps.setString(2, NO_COORDINATOR);
         ps.setString(3, task);
         ps.setString(4, Times.format(at));
@@ -70,9 +84,33 @@ final class StreamResolver {
         ps.setString(9, timeSource);
         ps.setString(10, Times.format(at));
         ps.setString(11, Times.format(at));
-        ps.executeUpdate();
+        // the name the path or session suggests, unless a worker has it: then the first free suffixed one
+        String name = base;
+        ps.setString(1, name);
+        if (ps.executeUpdate() == 0) {
+            name = uniqueName(base, streamKey, ctx);
+            ps.setString(1, name);
+            ps.executeUpdate();
+        }
         linkStream(streamKey, name, ref, at, "transcript", ctx);
+        ctx.txCache().put(WorkerLinker.FRESH + name, Boolean.TRUE);
+        ctx.txCache().put(WorkerLinker.NEXT_INDEX + name, 0);
         return name;
+    }
+
+    /**
+     * Whether any coordinator worker still waits for its stream (asked once per transaction, and again after the
+     * coordinator records a worker): a backfill of transcripts alone skips the claim query for every stream.
+     */
+    private static boolean mayHaveUnclaimedWorkers(WriteContext ctx) throws SQLException {
+        Object cached = ctx.txCache().get(WorkerLinker.MAYBE_UNCLAIMED);
+        if (cached != null) {
+            return (Boolean) cached;
+        }
+        boolean any = one(ctx, "SELECT worker_id FROM worker_sessions WHERE origin = 'coordinator' "
+                + "AND agent_session_id IS NULL LIMIT 1", null) != null;
+        ctx.txCache().put(WorkerLinker.MAYBE_UNCLAIMED, any);
+        return any;
     }
 
     /**

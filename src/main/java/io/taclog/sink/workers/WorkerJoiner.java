@@ -56,6 +56,7 @@ final class WorkerJoiner {
         up.setString(10, w.logFile());
         up.setString(11, w.timeSource());
         up.executeUpdate();
+        ctx.txCache().put(WorkerLinker.MAYBE_UNCLAIMED, Boolean.TRUE);
         String linked = one(ctx, "SELECT agent_session_id FROM worker_sessions WHERE worker_id = ?", w.workerId());
         if (linked == null) {
             String provisional = provisionalFor(w, ctx);
@@ -158,6 +159,14 @@ final class WorkerJoiner {
         exec(ctx, "UPDATE tasks SET worker_id = ?2 WHERE worker_id = ?1", from, into);
         ctx.txCache().remove(NEXT_INDEX + from);
         ctx.txCache().remove(NEXT_INDEX + into);
+        forgetRowsOf(from, ctx);
+        forgetRowsOf(into, ctx);
+    }
+
+    /** Rows moved in or out: what the transaction cache knew of a worker's rows no longer holds. */
+    private static void forgetRowsOf(String worker, WriteContext ctx) {
+        ctx.txCache().remove(WorkerLinker.FRESH + worker);
+        ctx.txCache().keySet().removeIf(k -> k instanceof WorkerLinker.RowKey r && r.worker().equals(worker));
     }
 
     /** Drops the cached stream links that point to a worker id that no longer exists. */

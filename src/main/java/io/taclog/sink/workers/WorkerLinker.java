@@ -26,6 +26,26 @@ public final class WorkerLinker {
     public static final String NEXT_INDEX = "next-index:";
     /** Transaction-cache key prefix of the worker a stream resolved to (dropped when that worker goes). */
     static final String CACHE = "worker-of:";
+    /**
+     * Transaction-cache key prefix of a worker created in this transaction: none of its rows exist outside it,
+     * so a writer may skip looking for them (its next message index is 0, no coordinator estimate to replace,
+     * no result stored before its call unless this transaction stored one). Dropped when rows move in.
+     */
+    public static final String FRESH = "fresh-worker:";
+    /** Transaction-cache key: whether some coordinator worker may still wait for its transcript stream. */
+    static final String MAYBE_UNCLAIMED = "coordinator-workers-unclaimed";
+
+    /**
+     * Transaction-cache key of something a writer learned about one worker's rows in this transaction (a tool
+     * call it stored, a result stored before its call); dropped when rows move into or out of the worker.
+     */
+    public record RowKey(String kind, String worker, String id) {
+    }
+
+    /** True when {@code worker} was created in this transaction and nothing of another worker moved into it. */
+    public static boolean fresh(String worker, WriteContext ctx) {
+        return ctx.txCache().containsKey(FRESH + worker);
+    }
 
     /** The coordinator's record of one worker (spawn line, spawn event, work-queue Active entry). */
     public record CoordinatorWorker(String workerId, String sessionId, String taskId, Instant spawnedAt,

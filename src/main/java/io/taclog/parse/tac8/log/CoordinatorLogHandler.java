@@ -12,6 +12,7 @@ import io.taclog.parse.tac8.rules.LineRules;
 import io.taclog.parse.tac8.rules.RuleMatch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * TAC-8's coordinator.log: each line is matched against the line rules and interpreted in the context
@@ -23,7 +24,7 @@ public final class CoordinatorLogHandler implements TextLineHandler {
 
     public static final String FORMAT = "tac8-coordinator-log";
 
-    private final LineRules rules;
+    private final Supplier<LineRules> rules;
     private final SessionLines sessions;
     private final TracebackLines tracebacks = new TracebackLines();
     private final LoopLines loop = new LoopLines(tracebacks);
@@ -33,6 +34,11 @@ public final class CoordinatorLogHandler implements TextLineHandler {
     private final CompletionLines completions = new CompletionLines();
 
     public CoordinatorLogHandler(LineRules rules, CoordinatorConfigs configs) {
+        this(() -> rules, configs);
+    }
+
+    /** A handler whose rules are read when its first line arrives. */
+    public CoordinatorLogHandler(Supplier<LineRules> rules, CoordinatorConfigs configs) {
         this.rules = rules;
         this.sessions = new SessionLines(configs);
     }
@@ -43,11 +49,12 @@ public final class CoordinatorLogHandler implements TextLineHandler {
         long fileId = ctx.file().fileId();
         String key = "L" + fileId + ":" + ctx.lineOffset();
         Stamp when = new Stamp(ctx.observedAt(), TimeSource.OBSERVED, ctx.backfill());
-        RuleMatch m = rules.match(line, st.tracebackOpen());
+        LineRules r = rules.get();
+        RuleMatch m = r.match(line, st.tracebackOpen());
         String text = line;
         if (m == null && !line.equals(line.stripTrailing())) {
             text = line.stripTrailing();
-            m = rules.match(text, st.tracebackOpen());
+            m = r.match(text, st.tracebackOpen());
         }
         List<Fact> out = new ArrayList<>(4);
         String session = sessions.resolve(m, key, fileId, ctx.lineOffset(), when, ctx.path(), st, out);

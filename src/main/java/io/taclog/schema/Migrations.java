@@ -1,0 +1,48 @@
+package io.taclog.schema;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The migrations this build ships and the version a database has. Kept apart from {@link Migrator} and free
+ * of logging, so that a read-only command (a query) checks the version without starting the logging system,
+ * which alone cost about half a second of a query's start.
+ */
+public final class Migrations {
+
+    /** All migrations shipped with this build, in order. */
+    public static final List<Migration> ALL = List.of(
+            new Migration(1, "seed tables and ingest bookkeeping",
+                    "db/migration/V001__seed_tables_and_ingest_bookkeeping.sql"),
+            new Migration(2, "transcripts: tokens, cost, pairing, workers",
+                    "db/migration/V002__transcripts_tokens_and_cost.sql"),
+            new Migration(3, "coordinator outputs, task status history, derived facts",
+                    "db/migration/V003__coordinator_outputs_and_derived_facts.sql"),
+            new Migration(4, "covering indexes for cost and error queries", "db/migration/V004__query_indexes.sql"),
+            new Migration(5, "tool pairs within their worker, deferred indexes",
+                    "db/migration/V005__scoped_tool_pairs_and_deferred_indexes.sql"));
+
+    public static int latestVersion() {
+        return ALL.get(ALL.size() - 1).version();
+    }
+
+    private Migrations() {
+    }
+
+    /** Reads the version of a database opened read-only (0 if it has no version table). */
+    public static int readVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet t = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'")) {
+            if (!t.next()) {
+                return 0;
+            }
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+}
