@@ -15,6 +15,7 @@ import io.taclog.parse.codex.CodexExecHandler;
 import io.taclog.parse.codex.CodexRolloutHandler;
 import io.taclog.sink.FactWriter;
 import io.taclog.sink.transcript.ApiCallWriter;
+import io.taclog.sink.transcript.CodexReviewWriter;
 import io.taclog.sink.transcript.ConversationWriter;
 import io.taclog.sink.transcript.PullRequestWriter;
 import io.taclog.sink.transcript.StreamStartedWriter;
@@ -62,6 +63,7 @@ public final class Formats {
         writers.add(new StreamStartedWriter(linker));
         writers.add(new ConversationWriter(linker));
         writers.add(new ApiCallWriter(linker, prices));
+        writers.add(new CodexReviewWriter(linker));
         writers.add(new WorkerResultWriter(linker));
         writers.add(new WorkerOutputWriter(linker));
         writers.add(new PullRequestWriter(linker));

@@ -52,10 +52,8 @@ public final class IngestRuntime implements AutoCloseable {
 
     public static IngestRuntime open(TaclogConfig config, boolean backfill, Clock clock) throws SQLException {
         Database db = Database.open(config.get(ConfigKeys.DB), databaseSettings(config));
-        io.taclog.sink.DebugCounts.mark("db-open");
         try {
             Migrator.migrate(db);
-            io.taclog.sink.DebugCounts.mark("migrated");
             if (!backfill) {
                 DeferredIndexes.build(db); // a bulk load was interrupted: the sidecar's queries need them
             }
@@ -64,7 +62,6 @@ public final class IngestRuntime implements AutoCloseable {
             throw e;
         }
         IngestRuntime r = new IngestRuntime(config, db, backfill, clock);
-        io.taclog.sink.DebugCounts.mark("formats");
         return r;
     }
 

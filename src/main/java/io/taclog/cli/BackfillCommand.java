@@ -66,32 +66,25 @@ public final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-            io.taclog.sink.DebugCounts.mark("start");
         TaclogConfig config = sources.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (IngestRuntime runtime = IngestRuntime.open(config, true)) {
-            io.taclog.sink.DebugCounts.mark("runtime-open");
             BackfillReport report = new BackfillReport(runtime);
             report.before();
             IngestMonitor monitor = runtime.monitor();
-            io.taclog.sink.DebugCounts.mark("snapshot-before");
             boolean showProgress = progress && System.console() != null;
             if (showProgress) {
                 report.estimateWorkInBackground(monitor); // only the progress line needs it
             }
-            io.taclog.sink.DebugCounts.mark("pending-work");
             if (deferIndexes(config, runtime.database().path())) {
                 DeferredIndexes.defer(runtime.database());
             } else {
                 DeferredIndexes.build(runtime.database()); // left by an interrupted bulk load
             }
             Progress p = new Progress(err, monitor, showProgress);
-            io.taclog.sink.DebugCounts.mark("defer");
             CamelSidecar sidecar = new CamelSidecar(runtime);
-            io.taclog.sink.DebugCounts.mark("sidecar-new");
             sidecar.start();
-            io.taclog.sink.DebugCounts.mark("camel-started");
             boolean done;
             try {
                 Duration limit = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : Duration.ofDays(365);
@@ -103,19 +96,14 @@ public final class BackfillCommand implements Callable<Integer> {
                     }
                 });
             } finally {
-                io.taclog.sink.DebugCounts.threads();
                 sidecar.stop();
                 p.finish();
             }
-            io.taclog.sink.DebugCounts.mark("drained+stopped");
             // what the load deferred is built now, also after a timeout: the next start would build it anyway
             DeferredIndexes.build(runtime.database());
-            io.taclog.sink.DebugCounts.mark("indexes-built");
             // coordinator outputs: estimate coordinator.log times, derive what depends on them (docs/coordinator.md)
             String coordinator = done ? runtime.formats().finishBackfill() : "";
-            io.taclog.sink.DebugCounts.mark("finished");
             report.after();
-            io.taclog.sink.DebugCounts.mark("snapshot-after");
             report.print(out);
             if (!coordinator.isEmpty()) {
                 out.println(coordinator);

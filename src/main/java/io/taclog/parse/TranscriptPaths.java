@@ -56,7 +56,8 @@ public final class TranscriptPaths {
             return m.find() ? m.group("worker") : null;
         }
         String stem = stem(path);
-        if (stem.isEmpty() || path.contains("/subagents/") || stem.startsWith("rollout-") || stem.startsWith("agent-")) {
+        if (stem.isEmpty() || path.contains("/subagents/") || stem.startsWith("rollout-")
+                || stem.startsWith("agent-")) {
             return null;
         }
         return stem;

@@ -23,7 +23,9 @@ public final class Migrations {
                     "db/migration/V003__coordinator_outputs_and_derived_facts.sql"),
             new Migration(4, "covering indexes for cost and error queries", "db/migration/V004__query_indexes.sql"),
             new Migration(5, "tool pairs within their worker, deferred indexes",
-                    "db/migration/V005__scoped_tool_pairs_and_deferred_indexes.sql"));
+                    "db/migration/V005__scoped_tool_pairs_and_deferred_indexes.sql"),
+            new Migration(6, "Codex review threads paired with their parent",
+                    "db/migration/V006__codex_review_threads.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

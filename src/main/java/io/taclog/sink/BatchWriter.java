@@ -208,7 +208,8 @@ public final class BatchWriter {
         // the reasons of one file in one statement (a session file skips four or five kinds of record)
         List<Map.Entry<String, Long>> skips = new ArrayList<>(d.skips.entrySet());
         for (int from = 0; from < skips.size(); from += SKIPS_PER_STATEMENT) {
-            List<Map.Entry<String, Long>> part = skips.subList(from, Math.min(skips.size(), from + SKIPS_PER_STATEMENT));
+            int to = Math.min(skips.size(), from + SKIPS_PER_STATEMENT);
+            List<Map.Entry<String, Long>> part = skips.subList(from, to);
             PreparedStatement s = db.prepare("INSERT INTO ingest_skips(file_id, reason, lines) VALUES "
                     + String.join(",", java.util.Collections.nCopies(part.size(), "(?,?,?)"))
                     + " ON CONFLICT(file_id, reason) DO UPDATE SET lines = lines + excluded.lines");

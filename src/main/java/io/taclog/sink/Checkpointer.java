@@ -60,7 +60,7 @@ final class Checkpointer implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                if (System.getProperty("taclog.debug.nockpt") == null) checkpoint();
+                checkpoint();
                 Thread.sleep(minIntervalMillis);
             } catch (InterruptedException e) {
                 return;
@@ -69,7 +69,8 @@ final class Checkpointer implements AutoCloseable {
     }
 
     private void checkpoint() {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
             if (rs.next() && LOG.isTraceEnabled()) {
                 LOG.trace("checkpoint: busy {}, log {} frames, {} copied", rs.getInt(1), rs.getInt(2), rs.getInt(3));
             }

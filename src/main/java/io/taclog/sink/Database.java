@@ -76,8 +76,6 @@ public final class Database implements AutoCloseable {
         Connection c = cfg.createConnection("jdbc:sqlite:" + path);
         try (Statement st = c.createStatement()) {
             st.execute("PRAGMA wal_autocheckpoint = 0"); // the checkpointer thread does it, off the commit path
-            String dbg = System.getProperty("taclog.debug.pragma");
-            if (dbg != null) { for (String x : dbg.split(";")) st.execute(x); }
         }
         return new Database(path, c, settings, new Checkpointer(path, settings.busyTimeoutMillis(), 200));
     }
@@ -160,28 +158,14 @@ public final class Database implements AutoCloseable {
         PreparedStatement ps = statements.get(sql);
         if (ps == null) {
             ps = writer.prepareStatement(sql);
-            if ("stmts".equals(System.getProperty("taclog.debug.count"))) {
-                PreparedStatement real = ps;
-                ps = (PreparedStatement) java.lang.reflect.Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
-                    new Class<?>[] {PreparedStatement.class}, (proxy, m, args) -> {
-                        if (m.getName().startsWith("execute")) {
-                            long t0 = System.nanoTime();
-                            try { return m.invoke(real, args); } finally { DebugCounts.add(sql, System.nanoTime() - t0); }
-                        }
-                        try { return m.invoke(real, args); } catch (java.lang.reflect.InvocationTargetException e) { throw e.getCause(); }
-                    });
-            }
             statements.put(sql, ps);
         }
         return ps;
     }
 
     private void exec(String sql) throws SQLException {
-        long t0 = System.nanoTime();
         try (Statement s = writer.createStatement()) {
             s.execute(sql);
-        } finally {
-            if (System.getProperty("taclog.debug.count") != null) DebugCounts.add(sql, System.nanoTime() - t0);
         }
     }
 

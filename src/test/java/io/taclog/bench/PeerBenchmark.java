@@ -54,8 +54,8 @@ public final class PeerBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = BackfillBenchmark.args(args);
         PeerBenchmark b = new PeerBenchmark(a);
-        b.line("# taclog and its peers, " + java.time.LocalDate.now() + ", " + Runtime.getRuntime().availableProcessors()
-                + " cores");
+        b.line("# taclog and its peers, " + java.time.LocalDate.now() + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores");
         b.peers.install();
         List<Integer> sizes = Arrays.stream(a.getOrDefault("--mb", "200").split(",")).map(Integer::parseInt).toList();
         for (int mb : sizes) {

@@ -3,6 +3,7 @@ package io.taclog.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taclog.sink.Database;
 import io.taclog.testing.Await;
 import io.taclog.testing.Jsonl;
 import io.taclog.testing.Ledger;
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,15 +165,19 @@ class SidecarCrashIT {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "graceful stop");
     }
 
-    /** Lines committed so far (0 before the sidecar created its database). */
-    private long committed() {
+    /**
+     * Lines committed so far (0 before the sidecar created its database). Read-only, and one connection at a
+     * time: the test thread and the writer thread both ask, and a read-write connection closing in one thread
+     * while another opened hung both inside SQLite's native close/open once (a WAL left by a SIGKILL).
+     */
+    private synchronized long committed() {
         if (!Files.exists(db)) {
             return 0;
         }
-        try {
-            return Sql.scalar(db, "SELECT COALESCE(SUM(lines_read), 0) FROM ingest_ledger");
-        } catch (IllegalStateException e) {
-            return 0; // not migrated yet
+        try (Connection c = Database.openReadOnly(db, 10_000)) {
+            return Sql.scalar(c, "SELECT COALESCE(SUM(lines_read), 0) FROM ingest_ledger");
+        } catch (SQLException e) {
+            return 0; // not created or not migrated yet
         }
     }
 

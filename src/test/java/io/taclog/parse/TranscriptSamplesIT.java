@@ -104,11 +104,36 @@ class TranscriptSamplesIT {
     @MethodSource("realFiles")
     void apiCallsPerModelEqualTheIndependentDedupeOfTheRawLines(String name) {
         Path file = samples.resolve(name);
-        Map<String, Tokens> expected = RawTranscript.read(file).callsByModel();
-        assertEquals(expected, db.callsByModel(file), name + ": calls and token sums per model "
-                + "(input, output, cache read, 5-minute and 1-hour cache writes)");
+        RawTranscript raw = RawTranscript.read(file);
+        // a Codex review's calls are written by the parent and by the review's own rollout: counted once, in
+        // whichever file was read first, so such files are compared together
+        List<Path> group = raw.format() == Format.CODEX_ROLLOUT ? reviewGroup(raw) : List.of(file);
+        Map<String, Tokens> expected = group.size() == 1 ? raw.callsByModel()
+                : RawTranscript.codexCallsAcross(group.stream().map(RawTranscript::read).toList());
+        assertEquals(expected, db.callsByModel(group), name + ": calls and token sums per model "
+                + "(input, output, cache read, 5-minute and 1-hour cache writes), files " + group);
         assertEquals(0, db.count("FROM api_calls WHERE success = 0 AND source_file_id IN "
                 + "(SELECT file_id FROM ingest_files WHERE path = ?)", file.toString()), "no failed call in " + name);
+    }
+
+    /** The rollouts that share a review call with {@code rollout}, itself included. */
+    private static List<Path> reviewGroup(RawTranscript rollout) {
+        Set<String> mine = reviewKeys(rollout);
+        List<Path> group = new java.util.ArrayList<>(List.of(rollout.file()));
+        for (Path other : SharedSamples.realTranscripts()) {
+            RawTranscript t = RawTranscript.read(other);
+            if (!other.equals(rollout.file()) && t.format() == Format.CODEX_ROLLOUT
+                    && reviewKeys(t).stream().anyMatch(mine::contains)) {
+                group.add(other);
+            }
+        }
+        return group;
+    }
+
+    private static Set<String> reviewKeys(RawTranscript rollout) {
+        Set<String> keys = new TreeSet<>(rollout.rolloutCallsByKey().keySet());
+        keys.removeIf(k -> !k.startsWith("review|"));
+        return keys;
     }
 
     @ParameterizedTest(name = "{0}")

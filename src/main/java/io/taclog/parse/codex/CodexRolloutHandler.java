@@ -7,6 +7,7 @@ import io.taclog.ingest.ParseContext;
 import io.taclog.ingest.RecordHandler;
 import io.taclog.ingest.SkipReasons;
 import io.taclog.model.ApiCallObserved;
+import io.taclog.model.CodexReviewSeen;
 import io.taclog.model.ConversationBlock;
 import io.taclog.model.Fact;
 import io.taclog.model.StreamRef;
@@ -23,18 +24,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Codex CLI session rollouts ({@code sessions/YYYY/MM/DD/rollout-*.jsonl}). Per-call tokens are the
- * difference between successive cumulative {@code total_token_usage} values; a re-emitted unchanged
- * total is not a new call. The model comes from the latest {@code turn_context}. The UI echoes in
- * {@code event_msg} (user_message, agent_message, agent_reasoning) are skipped: the response items carry
- * the same text.
+ * Codex CLI session rollouts ({@code sessions/YYYY/MM/DD/rollout-*.jsonl}). A {@code token_count} is one
+ * call with the usage of its {@code last_token_usage}, unless it repeats the running total of its thread
+ * unchanged (a re-emission); see {@link ThreadUsage} and docs/transcripts.md. The model comes from the
+ * latest {@code turn_context}. The UI echoes in {@code event_msg} (user_message, agent_message,
+ * agent_reasoning) are skipped: the response items carry the same text.
+ *
+ * <p>Reviews ({@code /review}) run in a sub-agent thread. Between {@code entered_review_mode} and
+ * {@code exited_review_mode} the parent file reports that thread's usage (CLI 0.72) or none (0.104), and the
+ * sub-agent writes its own rollout ({@code session_meta.source = {"subagent":"review"}}). Calls of a review
+ * thread are keyed by their time and running total, which both files write identically, so a call recorded
+ * in both is stored once, whichever file is read first; they are sidechain rows.
  */
 public final class CodexRolloutHandler implements RecordHandler {
 
     public static final String FORMAT = "codex-rollout";
     private static final String SESSION = "cx.session";
     private static final String MODEL = "cx.model";
-    private static final String TOTAL = "cx.total";
+    private static final String CWD = "cx.cwd";
+    /** The file is a review sub-agent's own rollout: every call belongs to the review thread. */
+    private static final String REVIEW_AGENT = "cx.review-agent";
+    /** The parent file is between entered_review_mode and exited_review_mode. */
+    private static final String IN_REVIEW = "cx.in-review";
 
     private final TranscriptPaths paths;
 
@@ -73,8 +84,15 @@ public final class CodexRolloutHandler implements RecordHandler {
                     return LineOutcome.reject("codex session_meta without an id");
                 }
                 ctx.state().put(SESSION, sid);
-                out.add(new StreamStarted(ref(sid, ctx), at, timeSource, null, Json.text(p, "cwd"),
-                        Json.text(p, "cli_version")));
+                String cwd = Json.text(p, "cwd");
+                if (cwd != null) {
+                    ctx.state().put(CWD, cwd);
+                }
+                out.add(new StreamStarted(ref(sid, ctx), at, timeSource, null, cwd, Json.text(p, "cli_version")));
+                if ("review".equals(p.path("source").path("subagent").asText(null))) {
+                    ctx.state().put(REVIEW_AGENT, true);
+                    out.add(new CodexReviewSeen(ref(sid, ctx), at, timeSource, cwd, true));
+                }
             }
             case "turn_context" -> {
                 String model = Json.text(p, "model");
@@ -87,12 +105,21 @@ public final class CodexRolloutHandler implements RecordHandler {
                 return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, type));
             }
             case "event_msg" -> {
-                if (!"token_count".equals(ptype)) {
-                    return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "event_msg/" + ptype));
+                if ("token_count".equals(ptype)) {
+                    return tokenCount(p, sid, at, timeSource, ctx);
                 }
-                return tokenCount(p, sid, at, timeSource, ctx);
+                if ("entered_review_mode".equals(ptype) && sid != null) {
+                    ctx.state().put(IN_REVIEW, true);
+                    ThreadUsage.startReview(ctx.state());
+                    return LineOutcome.rows(new CodexReviewSeen(ref(sid, ctx), at, timeSource,
+                            ctx.state().path(CWD).asText(null), false));
+                }
+                if ("exited_review_mode".equals(ptype)) {
+                    ctx.state().remove(IN_REVIEW);
+                }
+                return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "event_msg/" + ptype));
             }
-            case "response_item" -> responseItem(p, ptype, ref(sid, ctx), at, timeSource, out);
+            case "response_item" -> responseItem(p, ptype, ref(sid, ctx), at, timeSource, inReview(ctx), out);
             case "compacted" -> {
                 return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, type));
             }
@@ -108,14 +135,20 @@ public final class CodexRolloutHandler implements RecordHandler {
         return paths.streamRef(sid, "codex", ctx.path());
     }
 
+    /** Whether this line belongs to a review thread (the sub-agent's file, or the parent in review mode). */
+    private static boolean inReview(ParseContext ctx) {
+        return ctx.state().has(REVIEW_AGENT) || ctx.state().has(IN_REVIEW);
+    }
+
     private LineOutcome tokenCount(JsonNode p, String sid, Instant at, String timeSource, ParseContext ctx) {
         JsonNode info = p.get("info");
         if (info == null || !info.isObject()) {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count without usage"));
         }
-        // totals that went down restarted (a resumed process): that call's own usage is last_token_usage
-        CumulativeUsage.Step step = CumulativeUsage.advance(ctx.state(), TOTAL,
-                CodexUsage.of(info.get("total_token_usage")), CodexUsage.of(info.get("last_token_usage")));
+        boolean review = inReview(ctx);
+        JsonNode last = info.get("last_token_usage");
+        ThreadUsage.Step step = ThreadUsage.advance(ctx.state(), review, CodexUsage.of(info.get("total_token_usage")),
+                last != null && last.isObject() ? CodexUsage.of(last) : null);
         if (step.unchanged()) {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count unchanged total"));
         }
@@ -124,13 +157,15 @@ public final class CodexRolloutHandler implements RecordHandler {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count without new tokens"));
         }
         String model = ctx.state().path(MODEL).asText("unknown");
-        String key = "codex:" + (sid != null ? sid : ctx.path()) + ":" + step.snapshotKey();
+        // a review thread's call is written alike by the parent and by the sub-agent's own file: a key both share
+        String key = review ? "codex-review:" + Times.format(at) + ":" + step.snapshotKey()
+                : "codex:" + (sid != null ? sid : ctx.path()) + ":" + step.snapshotKey();
         return LineOutcome.rows(new ApiCallObserved(ref(sid, ctx), key, null, null, at, timeSource, model, "openai",
-                call, true, null, null, false, FORMAT));
+                call, true, null, null, review, FORMAT));
     }
 
     private static void responseItem(JsonNode p, String ptype, StreamRef ref, Instant at, String timeSource,
-                                     List<Fact> out) {
+                                     boolean sidechain, List<Fact> out) {
         String stamp = Times.format(at);
         switch (ptype == null ? "" : ptype) {
             case "message" -> {
@@ -138,26 +173,26 @@ public final class CodexRolloutHandler implements RecordHandler {
                 String text = joinText(p.get("content"));
                 String r = "developer".equals(role) || "system".equals(role) ? "system" : role;
                 out.add(block(ref, "cxm:" + r + ":" + Texts.hash(text) + "@" + stamp, at, timeSource, r, "text", text,
-                        null, null, null, null, null));
+                        null, null, null, null, null, sidechain));
             }
             case "reasoning" -> {
                 String text = joinText(p.get("summary"));
                 out.add(block(ref, "cxr:" + Texts.hash(text) + "@" + stamp, at, timeSource, "assistant", "thinking",
-                        text, null, null, null, null, null));
+                        text, null, null, null, null, null, sidechain));
             }
             case "function_call", "custom_tool_call" -> {
                 String id = Json.text(p, "call_id");
                 String input = "function_call".equals(ptype) ? Json.text(p, "arguments") : Json.text(p, "input");
                 String name = Json.text(p, "name");
                 out.add(block(ref, "tu:" + id, at, timeSource, "assistant", "tool_use", Texts.preview(input), name,
-                        asJson(input), null, null, id));
+                        asJson(input), null, null, id, sidechain));
             }
             case "function_call_output", "custom_tool_call_output" -> {
                 String id = Json.text(p, "call_id");
                 JsonNode o = p.get("output");
                 String output = o == null ? "" : o.isTextual() ? o.asText() : joinText(o);
                 out.add(block(ref, "tr:" + id, at, timeSource, "user", "tool_result", Texts.preview(output), null,
-                        null, output, success(output), id));
+                        null, output, success(output), id, sidechain));
             }
             default -> {
                 // web_search_call, local_shell_call and newer items: not conversation text
@@ -167,9 +202,9 @@ public final class CodexRolloutHandler implements RecordHandler {
 
     private static ConversationBlock block(StreamRef ref, String key, Instant at, String ts, String role,
                                            String contentType, String content, String toolName, String toolInput,
-                                           String toolOutput, Boolean success, String toolUseId) {
+                                           String toolOutput, Boolean success, String toolUseId, boolean sidechain) {
         return new ConversationBlock(ref, key, at, ts, role, contentType, content == null ? "" : content, toolName,
-                toolInput, toolOutput, success, toolUseId, false, null, null, null);
+                toolInput, toolOutput, success, toolUseId, sidechain, null, null, null);
     }
 
     /** Text of content parts ({type:input_text|output_text|summary_text, text}), or the JSON itself. */

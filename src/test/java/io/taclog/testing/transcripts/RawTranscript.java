@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -182,30 +183,77 @@ public final class RawTranscript {
 
     private Map<String, Tokens> rolloutCalls() {
         Map<String, Tokens> out = new TreeMap<>();
+        rolloutCallsByKey().values().forEach(c -> out.merge(c.model(), c.tokens(), Tokens::plus));
+        return out;
+    }
+
+    /** One Codex call as read from the raw lines. */
+    public record CodexCall(String model, Tokens tokens) {
+    }
+
+    /**
+     * Codex calls by a key of this reading: the review thread's calls by time and running total (the parent
+     * file and the review sub-agent's file write them alike), the others by position. A {@code token_count}
+     * is a call unless its running total equals the previous one of the same thread (main or review); its
+     * usage is {@code last_token_usage}. None of the shared rollouts lacks it.
+     */
+    public Map<String, CodexCall> rolloutCallsByKey() {
+        Map<String, CodexCall> out = new LinkedHashMap<>();
         String model = null;
-        long[] prev = null;
-        for (JsonNode r : records) {
+        boolean reviewFile = false;
+        boolean inReview = false;
+        Map<Boolean, JsonNode> prevTotal = new HashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            JsonNode r = records.get(i);
             JsonNode p = r.path("payload");
-            if ("turn_context".equals(r.path("type").asText()) && p.path("model").isTextual()) {
+            String type = r.path("type").asText();
+            String pt = p.path("type").asText();
+            if ("session_meta".equals(type) && "review".equals(p.path("source").path("subagent").asText())) {
+                reviewFile = true;
+            }
+            if ("turn_context".equals(type) && p.path("model").isTextual()) {
                 model = p.get("model").asText();
             }
-            if (!"event_msg".equals(r.path("type").asText()) || !"token_count".equals(p.path("type").asText())
-                    || !p.path("info").isObject()) {
+            if ("event_msg".equals(type) && "entered_review_mode".equals(pt)) {
+                inReview = true;
+                prevTotal.remove(true);
+            }
+            if ("event_msg".equals(type) && "exited_review_mode".equals(pt)) {
+                inReview = false;
+            }
+            if (!"event_msg".equals(type) || !"token_count".equals(pt) || !p.path("info").isObject()) {
                 continue;
             }
-            JsonNode t = p.path("info").path("total_token_usage");
-            long[] cur = {t.path("input_tokens").asLong(), t.path("cached_input_tokens").asLong(),
-                    t.path("output_tokens").asLong()};
-            long[] d = prev == null ? cur : new long[] {cur[0] - prev[0], cur[1] - prev[1], cur[2] - prev[2]};
-            if (d[0] < 0 || d[1] < 0 || d[2] < 0) {
-                throw new AssertionError(file + ": a cumulative total went down; this reading does not handle that");
+            boolean review = reviewFile || inReview;
+            JsonNode total = p.path("info").path("total_token_usage");
+            JsonNode last = p.path("info").path("last_token_usage");
+            if (!last.isObject()) {
+                throw new AssertionError(file + " line " + (i + 1) + ": no last_token_usage; not read here");
             }
-            prev = cur;
-            if (d[0] + d[2] == 0) {
-                continue; // an unchanged total re-emitted with a new timestamp is not a call
+            if (total.equals(prevTotal.get(review))) {
+                continue; // a re-emission: the same running total again
             }
-            out.merge(model, new Tokens(1, d[0] - d[1], d[2], d[1], 0, 0), Tokens::plus);
+            prevTotal.put(review, total);
+            long in = last.path("input_tokens").asLong();
+            long cached = last.path("cached_input_tokens").asLong();
+            long output = last.path("output_tokens").asLong();
+            if (in + output == 0) {
+                continue;
+            }
+            String key = review ? "review|" + r.path("timestamp").asText() + "|" + total : "main|" + i;
+            out.put(key, new CodexCall(model, new Tokens(1, in - cached, output, cached, 0, 0)));
         }
+        return out;
+    }
+
+    /** Codex calls per model over several rollouts, a review call written by two of them counted once. */
+    public static Map<String, Tokens> codexCallsAcross(List<RawTranscript> rollouts) {
+        Map<String, CodexCall> calls = new LinkedHashMap<>();
+        for (RawTranscript t : rollouts) {
+            t.rolloutCallsByKey().forEach((k, c) -> calls.putIfAbsent(k.startsWith("main|") ? t.file + k : k, c));
+        }
+        Map<String, Tokens> out = new TreeMap<>();
+        calls.values().forEach(c -> out.merge(c.model(), c.tokens(), Tokens::plus));
         return out;
     }
 

@@ -28,6 +28,15 @@ public final class TranscriptDb {
         return callsByModel("WHERE " + OF_FILE, file.toString());
     }
 
+    /** API calls first stored from any of {@code files}, per model. */
+    public Map<String, Tokens> callsByModel(List<Path> files) {
+        Map<String, Tokens> out = new TreeMap<>();
+        for (Path f : files) {
+            callsByModel(f).forEach((model, t) -> out.merge(model, t, Tokens::plus));
+        }
+        return out;
+    }
+
     /** API calls of a worker, per model. */
     public Map<String, Tokens> callsByModelOfWorker(String worker) {
         return callsByModel("WHERE worker_id = ?", worker);
