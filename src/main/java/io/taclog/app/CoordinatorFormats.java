@@ -93,8 +93,17 @@ final class CoordinatorFormats {
      */
     void attach(TaclogConfig config, Database db, FactWriters allWriters, IngestMonitor monitor, Clock clock,
                 boolean backfill, Map<String, Object> camelBeans) {
-        boolean otherSources = !config.get(ConfigKeys.COORDINATOR_LOG).isEmpty()
-                || !config.get(ConfigKeys.COORDINATOR_EVENTS).isEmpty() || !config.get(ConfigKeys.WATCH).isEmpty();
+        // the tailed sources the queue waits for: each must have started and caught up, whichever route polls first
+        java.util.Set<String> otherSources = new java.util.TreeSet<>();
+        if (!config.get(ConfigKeys.WATCH).isEmpty()) {
+            otherSources.add(SourceKinds.TRANSCRIPTS);
+        }
+        if (!config.get(ConfigKeys.COORDINATOR_LOG).isEmpty()) {
+            otherSources.add(SourceKinds.COORDINATOR_LOG);
+        }
+        if (!config.get(ConfigKeys.COORDINATOR_EVENTS).isEmpty()) {
+            otherSources.add(SourceKinds.COORDINATOR_EVENTS);
+        }
         camelBeans.put("workQueue", new WorkQueueStep(new WorkQueueIngest(db, allWriters, times, clock), monitor,
                 config.get(ConfigKeys.COORDINATOR_QUEUE), otherSources, backfill));
         camelBeans.put("stallCheck", new StallCheck(db, derived, clock, !backfill));

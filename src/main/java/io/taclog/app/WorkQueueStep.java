@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,20 +26,20 @@ public final class WorkQueueStep {
 
     private final WorkQueueIngest ingest;
     private final IngestMonitor monitor;
-    private final boolean waitForLogs;
+    private final Set<String> waitForLogs;
     private final Duration waitLimit;
 
     /**
-     * @param waitForLogs other sources are configured: the queue's current version is the newest state, so
+     * @param waitForLogs the kinds of the other (tailed) sources configured, none when there are none: the queue's current version is the newest state, so
      *     it is applied after what the logs held when reading began (the order of events; in a sidecar the
      *     queue's facts then belong to the coordinator session the log shows), whatever order the routes poll in
      * @param backfill a backfill waits for every line; a sidecar for the logs' first catch-up, at most a while
      */
-    WorkQueueStep(WorkQueueIngest ingest, IngestMonitor monitor, List<Path> files, boolean waitForLogs,
+    WorkQueueStep(WorkQueueIngest ingest, IngestMonitor monitor, List<Path> files, Set<String> waitForLogs,
                   boolean backfill) {
         this.ingest = ingest;
         this.monitor = monitor;
-        this.waitForLogs = waitForLogs;
+        this.waitForLogs = Set.copyOf(waitForLogs);
         this.waitLimit = backfill ? BACKFILL_WAIT_LIMIT : SIDECAR_WAIT_LIMIT;
         for (Path f : files) {
             if (f.toFile().isFile()) {
@@ -55,7 +56,7 @@ public final class WorkQueueStep {
 
     /** Applies one version; returns its outcome (applied, duplicate, late, not-a-queue). */
     public String ingest(byte[] content, String path, Long modifiedMillis) throws SQLException, InterruptedException {
-        if (waitForLogs) {
+        if (!waitForLogs.isEmpty()) {
             awaitOtherSources();
         }
         WorkQueueIngest.Result r = ingest.ingest(path, content,
@@ -67,7 +68,8 @@ public final class WorkQueueStep {
 
     private void awaitOtherSources() throws InterruptedException {
         long deadline = System.nanoTime() + waitLimit.toNanos();
-        while (!monitor.drainedExcept(id -> id.startsWith(PREFIX))) {
+        // a route that has not started yet has not registered: waiting only for the registered ones raced it
+        while (!monitor.drainedExcept(id -> id.startsWith(PREFIX), waitForLogs)) {
             if (System.nanoTime() > deadline) {
                 LOG.warn("other sources not caught up after {}; applying the work queue anyway", waitLimit);
                 return;

@@ -84,7 +84,16 @@ public final class IngestMonitor {
      * drained (a backfill applies the work queue's current version after the logs that came before it).
      */
     public boolean drainedExcept(java.util.function.Predicate<String> except) {
+        return drainedExcept(except, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #drainedExcept(java.util.function.Predicate)}, and a source of each of {@code kinds} (source ids
+     * end in {@code :<kind>}) has registered: a source that did not start yet cannot count as caught up.
+     */
+    public boolean drainedExcept(java.util.function.Predicate<String> except, java.util.Set<String> kinds) {
         boolean any = false;
+        java.util.Set<String> missing = new java.util.HashSet<>(kinds);
         for (var e : drained.entrySet()) {
             if (except.test(e.getKey())) {
                 continue;
@@ -93,8 +102,10 @@ public final class IngestMonitor {
             if (!e.getValue()) {
                 return false;
             }
+            String id = e.getKey();
+            missing.remove(id.substring(id.lastIndexOf(':') + 1));
         }
-        return any;
+        return any && missing.isEmpty();
     }
 
     /** Waits until every source is drained; false on timeout. */
