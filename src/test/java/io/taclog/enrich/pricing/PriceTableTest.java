@@ -57,6 +57,18 @@ class PriceTableTest {
     }
 
     @Test
+    void anOpenAiPromptOver272ThousandTokensPaysTheLongRatesOfTheSnapshotOnAllItsTokens() {
+        // Codex usage: cached input is a subset of input; taclog stores it as cache reads, so the prompt is both
+        TokenUsage longRequest = new TokenUsage(72_001, 3_000, 200_000, 0, 0); // prompt 272,001
+        CostEstimate e = bundled.estimate("gpt-5.5", longRequest);
+        assertTrue(e.longContext());
+        assertEquals((72_001 * 10 + 3_000 * 45 + 200_000 * 1.0) / M, e.costUsd(), 1e-12);
+        CostEstimate at = bundled.estimate("gpt-5.5", new TokenUsage(72_000, 3_000, 200_000, 0, 0));
+        assertFalse(at.longContext());
+        assertEquals((72_000 * 5 + 3_000 * 30 + 200_000 * 0.5) / M, at.costUsd(), 1e-12);
+    }
+
+    @Test
     void outputAloneNeverMakesARequestLong() {
         assertFalse(bundled.estimate("claude-sonnet-4-5", new TokenUsage(10, 250_000, 0, 0, 0)).longContext());
     }
