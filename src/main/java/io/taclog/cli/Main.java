@@ -23,7 +23,7 @@ public final class Main {
      * Commands that print answers and log nothing: they do not start the logging system (half a second of a
      * query before the logging configuration moved to code; still 50 ms after).
      */
-    private static final java.util.Set<String> QUIET = java.util.Set.of("query", "export", "files");
+    private static final java.util.Set<String> QUIET = java.util.Set.of("query", "export", "files", "completion");
 
     public static void main(String[] args) {
         if (args.length > 0 && !args[0].startsWith("-")) {
