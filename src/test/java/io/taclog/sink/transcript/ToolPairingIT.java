@@ -75,6 +75,43 @@ class ToolPairingIT {
     }
 
     @Test
+    void aResumedSessionRepeatsItsParentsToolIdsAndEachStreamPairsOnlyItsOwn() throws IOException {
+        // a resumed (or forked) session copies its parent's lines, tool ids included, into a file of its own
+        Path logs = tmp.resolve("resumed");
+        StreamJson parent = new StreamJson("9c9c9c9c-0000-4000-8000-000000000001");
+        StreamJson resumed = new StreamJson("9c9c9c9c-0000-4000-8000-000000000002");
+        StreamJson forked = new StreamJson("9c9c9c9c-0000-4000-8000-000000000003");
+        try (TranscriptHarness h = TranscriptHarness.db(tmp.resolve("resumed.db")).watch(logs).start()) {
+            TranscriptDb db = new TranscriptDb(h.db());
+            append(logs.resolve("gh-9.jsonl"), parent.init(MODEL, "/w/trees/gh-9"),
+                    parent.toolUse("msg_01R1", MODEL, "toolu_01Shared", "Bash", 3, 9, 0, 0),
+                    parent.toolResult("toolu_01Shared", "from the parent", null));
+            h.pump();
+            // the copy comes first in the resumed file, its own work after it; the fork copies the call only
+            append(logs.resolve("gh-9-resumed.jsonl"), resumed.init(MODEL, "/w/trees/gh-9"),
+                    resumed.toolUse("msg_01R1", MODEL, "toolu_01Shared", "Bash", 3, 9, 0, 0),
+                    resumed.toolResult("toolu_01Shared", "from the parent", null),
+                    resumed.toolUse("msg_01R2", MODEL, "toolu_01Own", "Read", 3, 9, 0, 0),
+                    resumed.toolResult("toolu_01Own", "boom", true));
+            append(logs.resolve("gh-9-fork.jsonl"), forked.init(MODEL, "/w/trees/gh-9"),
+                    forked.toolUse("msg_01R1", MODEL, "toolu_01Shared", "Bash", 3, 9, 0, 0));
+            h.pump();
+
+            List<Map<String, Object>> shared = db.rows("SELECT worker_id, unanswered FROM tool_calls "
+                    + "WHERE tool_use_id = 'toolu_01Shared' ORDER BY worker_id");
+            assertEquals(List.of(Map.of("worker_id", "gh-9", "unanswered", 0),
+                    Map.of("worker_id", "gh-9-fork", "unanswered", 1),
+                    Map.of("worker_id", "gh-9-resumed", "unanswered", 0)), shared,
+                    "one call per stream; the fork's call has no result in its own stream and takes none from another");
+            assertEquals(0, ((Number) pair(db, "toolu_01Own").get("tool_success")).intValue());
+            assertEquals(1L, db.count("FROM conversations WHERE tool_use_id = 'toolu_01Shared' AND worker_id = "
+                    + "'gh-9' AND content_type = 'tool_result'"), "the parent's result is stored once in its stream");
+            assertEquals(1, ((Number) db.value("SELECT COUNT(*) FROM api_calls WHERE message_id = 'msg_01R1'"))
+                    .intValue(), "the copied response is one API call, counted once across the copies");
+        }
+    }
+
+    @Test
     void aResultWrittenBeforeItsCallIsPairedWhenTheCallArrivesWithTheLatencyOfTheRecordedTimes() throws IOException {
         Path project = tmp.resolve("projects/-w-trees-gh-8");
         String sid = "8b8b8b8b-0000-4000-8000-000000000002";
