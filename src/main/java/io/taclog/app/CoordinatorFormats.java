@@ -104,6 +104,14 @@ final class CoordinatorFormats {
         if (!config.get(ConfigKeys.COORDINATOR_EVENTS).isEmpty()) {
             otherSources.add(SourceKinds.COORDINATOR_EVENTS);
         }
+        java.util.Set<String> coordinatorOutputs = new java.util.TreeSet<>(otherSources);
+        coordinatorOutputs.remove(SourceKinds.TRANSCRIPTS);
+        if (backfill && otherSources.contains(SourceKinds.TRANSCRIPTS)) {
+            // facts of one worker come from both (spawn and reaper lines, the transcript's lines and result) and the
+            // writers keep the first end status: read the coordinator's outputs first, so that a backfill gives
+            // the same answer whichever route the scheduler runs first (seen: 1 run in 12 under load differed)
+            monitor.readAfter(SourceKinds.TRANSCRIPTS, coordinatorOutputs);
+        }
         camelBeans.put("workQueue", new WorkQueueStep(new WorkQueueIngest(db, allWriters, times, clock), monitor,
                 config.get(ConfigKeys.COORDINATOR_QUEUE), otherSources, backfill));
         camelBeans.put("stallCheck", new StallCheck(db, derived, clock, !backfill));

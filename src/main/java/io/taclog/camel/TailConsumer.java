@@ -69,6 +69,9 @@ final class TailConsumer extends ScheduledPollConsumer {
         }
         int batches = 0;
         boolean oneShot = tailer.options().oneShot();
+        if (oneShot && !monitor().mayRead(endpoint.getKind())) {
+            return 0; // a backfill reads this kind after others (IngestMonitor.readAfter)
+        }
         while (isRunAllowed()) {
             applyCompleted();
             if (failure != null) {

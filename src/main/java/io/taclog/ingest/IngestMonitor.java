@@ -24,6 +24,29 @@ public final class IngestMonitor {
     private volatile long expectedFiles;
     private final java.util.Set<Long> filesSeen = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Sources of a kind that, in a backfill, read only after every source of some other kinds has drained
+     * (see {@link #readAfter}).
+     */
+    private final Map<String, java.util.Set<String>> readAfter = new ConcurrentHashMap<>();
+
+    /**
+     * In a backfill, sources of kind {@code later} start reading only once every source of the {@code earlier}
+     * kinds has read all there is. Used for transcripts after the coordinator's outputs: the coordinator spawned
+     * its workers before their transcripts began, and reading in that order makes a backfill's result
+     * independent of which route the scheduler runs first.
+     */
+    public void readAfter(String later, java.util.Set<String> earlier) {
+        readAfter.put(later, java.util.Set.copyOf(earlier));
+    }
+
+    /** Whether a backfill source of {@code kind} may read now (see {@link #readAfter}). */
+    public boolean mayRead(String kind) {
+        java.util.Set<String> earlier = readAfter.get(kind);
+        return earlier == null || earlier.isEmpty()
+                || drainedExcept(id -> !earlier.contains(id.substring(id.lastIndexOf(':') + 1)), earlier);
+    }
+
     /** A source starts; it is not drained until it says so. */
     public void register(String source) {
         drained.put(source, false);
