@@ -82,7 +82,8 @@ public final class IngestRuntime implements AutoCloseable {
                 config.get(ConfigKeys.MAX_OPEN_FILES), Duration.ofMillis(config.get(ConfigKeys.SCAN_INTERVAL)),
                 Duration.ofMillis(config.get(ConfigKeys.ROTATE_WAIT)),
                 Duration.ofMillis(config.get(ConfigKeys.IDLE_CLOSE)),
-                Duration.ofMillis(config.get(ConfigKeys.NUL_HOLE_GRACE)), oneShot);
+                Duration.ofMillis(config.get(ConfigKeys.NUL_HOLE_GRACE)), oneShot,
+                Duration.ofMillis(config.get(ConfigKeys.FULL_SCAN_INTERVAL)));
     }
 
     public TaclogConfig config() {

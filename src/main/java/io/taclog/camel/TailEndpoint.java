@@ -48,7 +48,8 @@ public final class TailEndpoint extends ScheduledPollEndpoint {
                 exclude == null ? defaults.exclude() : split(exclude),
                 recursive == null ? defaults.recursive() : recursive, defaults.maxLineBytes(),
                 defaults.batchMaxLines(), defaults.batchMaxBytes(), defaults.maxOpenFiles(), defaults.scanInterval(),
-                defaults.rotateWait(), defaults.idleClose(), defaults.holeGrace(), defaults.oneShot());
+                defaults.rotateWait(), defaults.idleClose(), defaults.holeGrace(), defaults.oneShot(),
+                defaults.fullScanInterval());
     }
 
     private static List<String> split(String s) {

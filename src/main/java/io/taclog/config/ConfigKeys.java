@@ -120,6 +120,12 @@ public final class ConfigKeys {
             "How often watched directories are walked for new, renamed and vanished files.",
             Parsers.longIn(50, 3_600_000));
 
+    public static final ConfigKey<Long> FULL_SCAN_INTERVAL = key("taclog.full-scan-interval-ms", "60000",
+            "milliseconds", RARE, "Where the system notifies file changes (inotify on Linux), scans between full walks "
+                    + "look only at the files and directories that changed, and the watched paths are walked whole only "
+                    + "this often, as a safety net. At most taclog.scan-interval-ms: walk whole at every scan (network "
+                    + "file systems that notify nothing).", Parsers.longIn(50, 86_400_000));
+
     public static final ConfigKey<Integer> MAX_OPEN_FILES = key("taclog.max-open-files", "256", "files", RARE,
             "Cap on open file handles per source; quiet, fully read files are closed first.",
             Parsers.intIn(1, 100_000));
@@ -190,7 +196,8 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
             TASK_PATTERN, PRICES_FILE, TIMEZONE, MAX_LINE_BYTES, BATCH_MAX_LINES, BATCH_MAX_BYTES, BATCH_MAX_WAIT,
-            WRITER_QUEUE, BACKFILL_DEFER_INDEXES, SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT, IDLE_CLOSE, NUL_HOLE_GRACE,
+            WRITER_QUEUE, BACKFILL_DEFER_INDEXES, SCAN_INTERVAL, FULL_SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT,
+            IDLE_CLOSE, NUL_HOLE_GRACE,
             DB_BUSY_TIMEOUT, DB_RETRY_MAX, DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES,
             QUEUE_POLL, COORDINATOR_RULES,
             DERIVE_CHECK_INTERVAL, EVENTS_FIELD_MAP);

@@ -29,6 +29,8 @@ public final class DirectoryScanner {
     private final boolean recursive;
     private final List<Glob> include;
     private final List<Glob> exclude;
+    /** Set when scans between full walks look only at what changed; the walk registers every directory. */
+    private ChangeWatch watch;
 
     private record Glob(PathMatcher matcher, boolean nameOnly) {
         boolean matches(Path relative) {
@@ -46,6 +48,61 @@ public final class DirectoryScanner {
 
     private static Glob glob(FileSystem fs, String pattern) {
         return new Glob(fs.getPathMatcher("glob:" + pattern), !pattern.contains("/"));
+    }
+
+    /** Turns on change notification; false where the platform has none (then every scan walks). */
+    public boolean watchChanges() {
+        if (watch == null) {
+            watch = ChangeWatch.open();
+        }
+        return watch != null;
+    }
+
+    /**
+     * Files created or written to since the last call that pass the patterns, with their stat; empty when a full
+     * walk is needed instead (see {@link ChangeWatch}) or nothing changed: {@code needsFullWalk} tells which.
+     */
+    public Changed changed() {
+        ChangeWatch.Changes c = watch.poll();
+        if (c.needsFullWalk()) {
+            return new Changed(true, List.of());
+        }
+        List<Found> out = new ArrayList<>();
+        for (Path changed : c.files()) {
+            Path file = inRootForm(changed.toAbsolutePath());
+            if (file == null) {
+                continue; // not under a watched path, or filtered out
+            }
+            try {
+                java.util.Optional<FileStat> s = FileStat.of(file);
+                s.ifPresent(st -> out.add(new Found(file, st.size(), st)));
+            } catch (IOException e) {
+                LOG.debug("cannot stat {}: {}", file, e.toString());
+            }
+        }
+        return new Changed(false, out);
+    }
+
+    /** What {@link #changed()} saw. */
+    public record Changed(boolean needsFullWalk, List<Found> files) {
+    }
+
+    /**
+     * The path as the full walk names it (under its root as configured, relative or not) when a watched path
+     * covers it and the patterns let it through; else null. A single-file root is followed whatever its name.
+     */
+    private Path inRootForm(Path absolute) {
+        for (Path root : roots) {
+            Path r = root.toAbsolutePath();
+            if (absolute.equals(r)) {
+                return Files.isDirectory(r) ? null : root;
+            }
+            if (absolute.startsWith(r) && Files.isDirectory(r) && (recursive || r.equals(absolute.getParent()))) {
+                Path relative = r.relativize(absolute);
+                return accepts(relative) ? root.resolve(relative) : null;
+            }
+        }
+        return null;
     }
 
     /** True when a file at {@code relative} (to its root) passes the include and exclude patterns. */
@@ -73,6 +130,10 @@ public final class DirectoryScanner {
     public List<Found> listWithSizes() {
         List<Found> out = new ArrayList<>();
         for (Path root : roots) {
+            if (watch != null && !Files.isDirectory(root) && root.toAbsolutePath().getParent() != null
+                    && Files.isDirectory(root.toAbsolutePath().getParent())) {
+                watch.register(root.toAbsolutePath().getParent()); // a single file: its creation and rotation
+            }
             if (Files.isRegularFile(root)) {
                 try {
                     out.add(new Found(root, Files.size(root), null));
@@ -92,7 +153,13 @@ public final class DirectoryScanner {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return recursive || dir.equals(root) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+                    if (!recursive && !dir.equals(root)) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    if (watch != null) {
+                        watch.register(dir);
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override
@@ -116,6 +183,14 @@ public final class DirectoryScanner {
         }
         found.sort(java.util.Comparator.comparing(Found::path));
         out.addAll(found);
+    }
+
+    /** Stops the change notification. */
+    public void close() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
+        }
     }
 
     private static long sizeOf(Path file) {

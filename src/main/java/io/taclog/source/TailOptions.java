@@ -13,11 +13,22 @@ import java.util.List;
  *     the file name)
  * @param exclude glob patterns that exclude a file
  * @param oneShot backfill mode: read what is there, never wait for NUL holes to fill
+ * @param fullScanInterval with change notification, how often the watched paths are still walked whole (a
+ *     safety net); between walks a scan looks only at what changed. Zero: walk at every scan, no notification
  */
 public record TailOptions(String kind, List<Path> roots, List<String> include, List<String> exclude,
                           boolean recursive, int maxLineBytes, int batchMaxLines, long batchMaxBytes,
                           int maxOpenFiles, Duration scanInterval, Duration rotateWait, Duration idleClose,
-                          Duration holeGrace, boolean oneShot) {
+                          Duration holeGrace, boolean oneShot, Duration fullScanInterval) {
+
+    /** Options that walk the watched paths at every scan (no change notification). */
+    public TailOptions(String kind, List<Path> roots, List<String> include, List<String> exclude,
+                       boolean recursive, int maxLineBytes, int batchMaxLines, long batchMaxBytes,
+                       int maxOpenFiles, Duration scanInterval, Duration rotateWait, Duration idleClose,
+                       Duration holeGrace, boolean oneShot) {
+        this(kind, roots, include, exclude, recursive, maxLineBytes, batchMaxLines, batchMaxBytes, maxOpenFiles,
+                scanInterval, rotateWait, idleClose, holeGrace, oneShot, Duration.ZERO);
+    }
 
     public TailOptions {
         roots = List.copyOf(roots);
@@ -34,21 +45,26 @@ public record TailOptions(String kind, List<Path> roots, List<String> include, L
 
     public TailOptions withInclude(List<String> patterns) {
         return new TailOptions(kind, roots, patterns, exclude, recursive, maxLineBytes, batchMaxLines, batchMaxBytes,
-                maxOpenFiles, scanInterval, rotateWait, idleClose, holeGrace, oneShot);
+                maxOpenFiles, scanInterval, rotateWait, idleClose, holeGrace, oneShot, fullScanInterval);
     }
 
     public TailOptions withOneShot(boolean value) {
         return new TailOptions(kind, roots, include, exclude, recursive, maxLineBytes, batchMaxLines, batchMaxBytes,
-                maxOpenFiles, scanInterval, rotateWait, idleClose, holeGrace, value);
+                maxOpenFiles, scanInterval, rotateWait, idleClose, holeGrace, value, fullScanInterval);
     }
 
     public TailOptions withTimings(Duration scan, Duration rotate, Duration idle, Duration hole) {
         return new TailOptions(kind, roots, include, exclude, recursive, maxLineBytes, batchMaxLines, batchMaxBytes,
-                maxOpenFiles, scan, rotate, idle, hole, oneShot);
+                maxOpenFiles, scan, rotate, idle, hole, oneShot, fullScanInterval);
     }
 
     public TailOptions withLimits(int maxLine, int maxLines, long maxBytes, int maxOpen) {
         return new TailOptions(kind, roots, include, exclude, recursive, maxLine, maxLines, maxBytes, maxOpen,
-                scanInterval, rotateWait, idleClose, holeGrace, oneShot);
+                scanInterval, rotateWait, idleClose, holeGrace, oneShot, fullScanInterval);
+    }
+
+    /** Whether scans between full walks look only at what change notification reported. */
+    public boolean watchChanges() {
+        return !oneShot && fullScanInterval.compareTo(scanInterval) > 0;
     }
 }

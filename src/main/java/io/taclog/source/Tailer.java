@@ -48,6 +48,10 @@ public final class Tailer implements Closeable {
     /** Files the last scan found that are not open yet (waiting for room under the open-file cap). */
     private final ArrayDeque<FileStat> toOpen = new ArrayDeque<>();
     private long lastScanNanos;
+    private long lastFullScanNanos;
+    private long fullWalks;
+    /** Scans between full walks look only at what change notification reported (TailOptions.watchChanges). */
+    private final boolean watching;
     private boolean scanned;
     private int roundRobin;
     private boolean lastBatchEmpty;
@@ -64,6 +68,7 @@ public final class Tailer implements Closeable {
         this.nanoClock = nanoClock;
         this.scanner = new DirectoryScanner(options.roots(), options.recursive(), options.include(),
                 options.exclude());
+        this.watching = options.watchChanges() && scanner.watchChanges();
         this.lineScanner = new LineScanner(options.maxLineBytes());
         this.generations = new GenerationResolver(options.kind(), registry);
         this.handles = new HandlePool(options, registry);
@@ -82,7 +87,16 @@ public final class Tailer implements Closeable {
         boolean didScan = false;
         // a backfill walks the tree once, then again only to confirm that nothing is left (rescanSoon)
         if (!scanned || !opt.oneShot() && now - lastScanNanos >= opt.scanInterval().toNanos()) {
-            scan();
+            if (watching && scanned && now - lastFullScanNanos < opt.fullScanInterval().toNanos()) {
+                DirectoryScanner.Changed changed = scanner.changed();
+                if (changed.needsFullWalk()) {
+                    scan();
+                } else {
+                    scanChanged(changed.files(), now);
+                }
+            } else {
+                scan();
+            }
             didScan = true;
         }
         if (!didScan) {
@@ -128,6 +142,11 @@ public final class Tailer implements Closeable {
     /** True once the watched paths have been walked (the first batch does it). */
     public boolean scannedOnce() {
         return scanned || lastScanNanos != 0;
+    }
+
+    /** How many times the watched paths were walked whole (the rest of the scans looked at changes only). */
+    public long fullWalks() {
+        return fullWalks;
     }
 
     /** Forces a directory scan on the next batch. */
@@ -243,31 +262,7 @@ public final class Tailer implements Closeable {
             if (!seen.add(stat.key())) {
                 continue; // a second link to a file already handled in this scan
             }
-            TailedFile tf = handles.get(stat.key());
-            if (tf != null) {
-                if (tf.detached) {
-                    tf.detached = false;
-                }
-                if (!tf.path.equals(path)) {
-                    LOG.info("file {} is now {} (renamed)", tf.path, path);
-                    tf.path = path;
-                    if (tf.registered()) {
-                        registry.recordPath(tf.fileId, path);
-                    }
-                }
-                continue;
-            }
-            FileStat known = handles.unchangedIdle(stat);
-            if (known != null) {
-                if (!known.path().equals(path)) {
-                    registry.findCurrent(opt.kind(), stat.key()).ifPresent(f -> registry.recordPath(f.fileId(), path));
-                }
-                continue;
-            }
-            if (stat.size() == 0) {
-                continue;
-            }
-            (registry.findCurrent(opt.kind(), stat.key()).isPresent() ? registered : unknown).add(stat);
+            consider(path, stat, registered, unknown);
         }
         // Files the registry knows are resolved first: a truncated original must be superseded before a
         // copy of it (copytruncate to a name that still matches) looks for a generation to adopt. Opening in
@@ -288,7 +283,56 @@ public final class Tailer implements Closeable {
             detachVanished(seen);
         }
         lastScanNanos = now;
+        lastFullScanNanos = now;
+        fullWalks++;
         scanned = true;
+    }
+
+    /**
+     * A scan between full walks: only the files change notification reported as created or written to. Removals
+     * and renames make the notification ask for a full walk instead, so nothing here detaches a file.
+     */
+    private void scanChanged(List<DirectoryScanner.Found> changed, long now) {
+        supersedeTruncated();
+        List<FileStat> registered = new ArrayList<>();
+        List<FileStat> unknown = new ArrayList<>();
+        Set<FileKey> seen = new HashSet<>();
+        for (DirectoryScanner.Found found : changed) {
+            if (seen.add(found.stat().key())) {
+                consider(found.path(), found.stat(), registered, unknown);
+            }
+        }
+        toOpen.addAll(registered);
+        toOpen.addAll(unknown);
+        openQueued(now);
+        lastScanNanos = now;
+    }
+
+    /** One file a scan found: followed already, idle and unchanged, or to be opened (registered first). */
+    private void consider(Path path, FileStat stat, List<FileStat> registered, List<FileStat> unknown) {
+        TailedFile tf = handles.get(stat.key());
+        if (tf != null) {
+            tf.detached = false;
+            if (!tf.path.equals(path)) {
+                LOG.info("file {} is now {} (renamed)", tf.path, path);
+                tf.path = path;
+                if (tf.registered()) {
+                    registry.recordPath(tf.fileId, path);
+                }
+            }
+            return;
+        }
+        FileStat known = handles.unchangedIdle(stat);
+        if (known != null) {
+            if (!known.path().equals(path)) {
+                registry.findCurrent(opt.kind(), stat.key()).ifPresent(f -> registry.recordPath(f.fileId(), path));
+            }
+            return;
+        }
+        if (stat.size() == 0) {
+            return;
+        }
+        (registry.findCurrent(opt.kind(), stat.key()).isPresent() ? registered : unknown).add(stat);
     }
 
     /**
@@ -487,6 +531,7 @@ public final class Tailer implements Closeable {
     @Override
     public void close() {
         handles.closeAll();
+        scanner.close();
         lineScanner.trim();
     }
 }

@@ -96,7 +96,7 @@ public final class TailLatencyBenchmark {
                 o.close();
             }
             long deadline = System.nanoTime() + 60_000_000_000L;
-            while (rt.monitor().lines() < written.size() && System.nanoTime() < deadline) {
+            while (rt.monitor().lines() < existingLines + written.size() && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(50_000_000L);
             }
             sidecar.stop();
