@@ -63,6 +63,11 @@ public record TailOptions(String kind, List<Path> roots, List<String> include, L
                 scanInterval, rotateWait, idleClose, holeGrace, oneShot, fullScanInterval);
     }
 
+    public TailOptions withFullScanInterval(Duration value) {
+        return new TailOptions(kind, roots, include, exclude, recursive, maxLineBytes, batchMaxLines, batchMaxBytes,
+                maxOpenFiles, scanInterval, rotateWait, idleClose, holeGrace, oneShot, value);
+    }
+
     /** Whether scans between full walks look only at what change notification reported. */
     public boolean watchChanges() {
         return !oneShot && fullScanInterval.compareTo(scanInterval) > 0;

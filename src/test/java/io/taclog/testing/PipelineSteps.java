@@ -55,7 +55,9 @@ public final class PipelineSteps {
      * advancing a fake clock; NUL holes followed by data are waited on for {@code holeGrace}.
      */
     public static TailOptions testTimings(TailOptions o, Duration holeGrace) {
-        return o.withTimings(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(1), holeGrace);
+        // every pump walks the tree: notification arrives on its own thread, and a test writes then pumps at once
+        return o.withTimings(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(1), holeGrace)
+                .withFullScanInterval(Duration.ZERO);
     }
 
     /** The tailer's next batch; an I/O error fails the test unchecked. */
