@@ -1,9 +1,6 @@
 package io.taclog.parse.codex;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.taclog.ingest.LineClassifier;
 import io.taclog.model.TokenUsage;
 
 /**
@@ -26,15 +23,6 @@ final class ThreadUsage {
     private static final String MAIN_TOTAL = "cx.total";
     private static final String REVIEW_TOTAL = "cx.review-total";
 
-    /**
-     * One step.
-     *
-     * @param call the tokens of this call (zero when unchanged)
-     * @param snapshotKey the running total as text, unique per value within a thread: part of the call's key
-     */
-    record Step(TokenUsage call, boolean unchanged, String snapshotKey) {
-    }
-
     private ThreadUsage() {
     }
 
@@ -48,21 +36,9 @@ final class ThreadUsage {
      * @param total {@code total_token_usage}
      * @param last {@code last_token_usage}, or null when the event has none
      */
-    static Step advance(ObjectNode state, boolean review, TokenUsage total, TokenUsage last) {
-        String field = review ? REVIEW_TOTAL : MAIN_TOTAL;
-        JsonNode prevRaw = state.get(field);
-        TokenUsage prev = prevRaw == null ? null : CodexUsage.fromRaw(prevRaw);
-        ArrayNode raw = LineClassifier.JSON.createArrayNode();
-        for (long v : CodexUsage.raw(total)) {
-            raw.add(v);
-        }
-        if (prev != null && prev.equals(total)) {
-            return new Step(TokenUsage.ZERO, true, raw.toString());
-        }
-        TokenUsage call = last != null ? last
-                : prev != null && total.dominates(prev) ? total.minus(prev)
-                : total;
-        state.set(field, raw);
-        return new Step(call, false, raw.toString());
+    static CumulativeUsage.Step advance(ObjectNode state, boolean review, TokenUsage total, TokenUsage last) {
+        CumulativeUsage.Step step = CumulativeUsage.advance(state, review ? REVIEW_TOTAL : MAIN_TOTAL, total, last);
+        // the running total only tells re-emissions apart; the call itself is what Codex says it was
+        return last == null || step.unchanged() ? step : new CumulativeUsage.Step(last, false, step.snapshotKey());
     }
 }
