@@ -26,9 +26,8 @@ record Run(double seconds, int exit, long peakRssKb) {
         Thread watcher = new Thread(() -> {
             while (p.isAlive()) {
                 peak.accumulateAndGet(rss(p.toHandle()), Math::max);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L); // the RSS sampling period
+                if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
             }
