@@ -29,6 +29,8 @@ final class TailConsumer extends ScheduledPollConsumer {
     private final Object inFlightLock = new Object();
     private int inFlight;
     private Tailer tailer;
+    /** When this consumer started: a backfill waits at most a while for sources that never start. */
+    private long startedNanos;
     private Exception failure;
     private boolean reportedDrained;
 
@@ -48,6 +50,7 @@ final class TailConsumer extends ScheduledPollConsumer {
     @Override
     protected void doStart() throws Exception {
         tailer = new Tailer(endpoint.options(), endpoint.tailComponent().registry());
+        startedNanos = System.nanoTime();
         monitor().register(sourceId());
         super.doStart();
     }
@@ -69,7 +72,7 @@ final class TailConsumer extends ScheduledPollConsumer {
         }
         int batches = 0;
         boolean oneShot = tailer.options().oneShot();
-        if (oneShot && !monitor().mayRead(endpoint.getKind())) {
+        if (oneShot && !monitor().mayRead(endpoint.getKind(), startedNanos)) {
             return 0; // a backfill reads this kind after others (IngestMonitor.readAfter)
         }
         while (isRunAllowed()) {

@@ -40,11 +40,30 @@ public final class IngestMonitor {
         readAfter.put(later, java.util.Set.copyOf(earlier));
     }
 
-    /** Whether a backfill source of {@code kind} may read now (see {@link #readAfter}). */
-    public boolean mayRead(String kind) {
+    /** How long a source waits for an earlier kind that never starts (its route was removed from the routes). */
+    static final Duration NEVER_STARTED = Duration.ofSeconds(30);
+
+    /**
+     * Whether a backfill source of {@code kind} may read now (see {@link #readAfter}): every source of the
+     * earlier kinds has drained, and each of those kinds has a source, unless none started within
+     * {@link #NEVER_STARTED} of {@code waitingSince}.
+     */
+    public boolean mayRead(String kind, long waitingSinceNanos) {
         java.util.Set<String> earlier = readAfter.get(kind);
-        return earlier == null || earlier.isEmpty()
-                || drainedExcept(id -> !earlier.contains(id.substring(id.lastIndexOf(':') + 1)), earlier);
+        if (earlier == null || earlier.isEmpty()) {
+            return true;
+        }
+        java.util.Set<String> missing = new java.util.HashSet<>(earlier);
+        for (var e : drained.entrySet()) {
+            String k = e.getKey().substring(e.getKey().lastIndexOf(':') + 1);
+            if (earlier.contains(k)) {
+                if (!e.getValue()) {
+                    return false;
+                }
+                missing.remove(k);
+            }
+        }
+        return missing.isEmpty() || System.nanoTime() - waitingSinceNanos > NEVER_STARTED.toNanos();
     }
 
     /** A source starts; it is not drained until it says so. */
@@ -102,17 +121,12 @@ public final class IngestMonitor {
         return !drained.isEmpty() && drained.values().stream().allMatch(Boolean::booleanValue);
     }
 
-    /**
-     * True once at least one source not matched by {@code except} registered and all such sources are
-     * drained (a backfill applies the work queue's current version after the logs that came before it).
-     */
-    public boolean drainedExcept(java.util.function.Predicate<String> except) {
-        return drainedExcept(except, java.util.Set.of());
-    }
 
     /**
-     * As {@link #drainedExcept(java.util.function.Predicate)}, and a source of each of {@code kinds} (source ids
-     * end in {@code :<kind>}) has registered: a source that did not start yet cannot count as caught up.
+     * True once a source not matched by {@code except} registered, all such sources are drained, and a source of
+     * each of {@code kinds} (source ids end in {@code :<kind>}) has registered: one that did not start yet cannot
+     * count as caught up (a backfill applies the work queue's current version after the logs that came before
+     * it).
      */
     public boolean drainedExcept(java.util.function.Predicate<String> except, java.util.Set<String> kinds) {
         boolean any = false;
