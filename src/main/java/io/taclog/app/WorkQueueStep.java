@@ -30,9 +30,10 @@ public final class WorkQueueStep {
     private final Duration waitLimit;
 
     /**
-     * @param waitForLogs the kinds of the other (tailed) sources configured, none when there are none: the queue's current version is the newest state, so
-     *     it is applied after what the logs held when reading began (the order of events; in a sidecar the
-     *     queue's facts then belong to the coordinator session the log shows), whatever order the routes poll in
+     * @param waitForLogs the kinds of the other (tailed) sources configured, none when there are none: the
+     *     queue's current version is the newest state, so it is applied after what the logs held when reading
+     *     began (the order of events; in a sidecar the queue's facts then belong to the coordinator session the
+     *     log shows), whatever order the routes poll in
      * @param backfill a backfill waits for every line; a sidecar for the logs' first catch-up, at most a while
      */
     WorkQueueStep(WorkQueueIngest ingest, IngestMonitor monitor, List<Path> files, Set<String> waitForLogs,

@@ -121,10 +121,10 @@ public final class ConfigKeys {
             Parsers.longIn(50, 3_600_000));
 
     public static final ConfigKey<Long> FULL_SCAN_INTERVAL = key("taclog.full-scan-interval-ms", "60000",
-            "milliseconds", RARE, "Where the system notifies file changes (inotify on Linux), scans between full walks "
-                    + "look only at the files and directories that changed, and the watched paths are walked whole only "
-                    + "this often, as a safety net. At most taclog.scan-interval-ms: walk whole at every scan (network "
-                    + "file systems that notify nothing).", Parsers.longIn(50, 86_400_000));
+            "milliseconds", RARE, "Where the system notifies file changes (inotify on Linux), scans between full "
+                    + "walks look only at the files and directories that changed, and the watched paths are walked "
+                    + "whole only this often, as a safety net. At most taclog.scan-interval-ms: walk whole at every "
+                    + "scan (network file systems that notify nothing).", Parsers.longIn(50, 86_400_000));
 
     public static final ConfigKey<Integer> MAX_OPEN_FILES = key("taclog.max-open-files", "256", "files", RARE,
             "Cap on open file handles per source; quiet, fully read files are closed first.",

@@ -28,7 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * runs; afterwards each line's append time is matched with the commit of the byte range that holds it
  * (ingest_commits), giving append-to-committed latency percentiles. Run with
  * {@code mvn -q -DskipTests test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.taclog.bench.TailLatencyBenchmark -Dexec.args="--files 50 --rate 2000 --seconds 30 --existing 20000"}.
+ * -Dexec.mainClass=io.taclog.bench.TailLatencyBenchmark
+ * -Dexec.args="--files 50 --rate 2000 --seconds 30 --existing 20000"}.
  */
 public final class TailLatencyBenchmark {
 

@@ -147,8 +147,9 @@ public final class CodexRolloutHandler implements RecordHandler {
         }
         boolean review = inReview(ctx);
         JsonNode last = info.get("last_token_usage");
-        CumulativeUsage.Step step = ThreadUsage.advance(ctx.state(), review, CodexUsage.of(info.get("total_token_usage")),
-                last != null && last.isObject() ? CodexUsage.of(last) : null);
+        TokenUsage lastCall = last != null && last.isObject() ? CodexUsage.of(last) : null;
+        CumulativeUsage.Step step = ThreadUsage.advance(ctx.state(), review,
+                CodexUsage.of(info.get("total_token_usage")), lastCall);
         if (step.unchanged()) {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count unchanged total"));
         }
