@@ -186,7 +186,12 @@ final class StreamResolver {
         ps.executeUpdate();
     }
 
-    /** Finds the coordinator's (not yet linked) worker this stream belongs to, or null. */
+    /**
+     * Finds the coordinator's (not yet linked) worker this stream belongs to, or null: by the exact log path or
+     * the task the path names, else by the file's name (the coordinator wrote its log file's path as it sees it,
+     * the sidecar may see the same file elsewhere: a container mount, a synced copy, a relative path), where
+     * the coordinator's worker id equals the file's stem or its log file has the same name.
+     */
     private static String claimCoordinatorWorker(StreamRef ref, Instant at, String timeSource, WriteContext ctx)
             throws SQLException {
         if (ref.taskHint() == null && ref.sourcePath() == null) {
@@ -199,7 +204,23 @@ final class StreamResolver {
                 + "ORDER BY spawned_at DESC");
         ps.setString(1, ref.taskHint());
         ps.setString(2, ref.sourcePath());
-        List<String[]> rows = LinkSql.rows(ps);
+        String claimed = latestSpawnBefore(LinkSql.rows(ps), at, timeSource);
+        if (claimed != null || ref.sourcePath() == null) {
+            return claimed;
+        }
+        String name = java.nio.file.Path.of(ref.sourcePath()).getFileName().toString();
+        PreparedStatement byName = ctx.statement("SELECT worker_id, spawned_at, time_source FROM worker_sessions "
+                + "WHERE origin = 'coordinator' AND agent_session_id IS NULL "
+                + "AND (worker_id = ?1 OR substr(log_file, -length(?2)) = ?2 OR substr(log_file, -length(?3)) = ?3) "
+                + "AND NOT (status = 'failed' AND pid IS NULL) ORDER BY spawned_at DESC");
+        byName.setString(1, io.taclog.parse.TranscriptPaths.stem(ref.sourcePath()));
+        byName.setString(2, "/" + name);
+        byName.setString(3, "\\" + name);
+        return latestSpawnBefore(LinkSql.rows(byName), at, timeSource);
+    }
+
+    /** Of candidate spawns (newest first), the latest one before the stream began; null if none fits. */
+    private static String latestSpawnBefore(List<String[]> rows, Instant at, String timeSource) {
         if (rows.isEmpty()) {
             return null;
         }

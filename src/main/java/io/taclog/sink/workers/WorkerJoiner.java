@@ -67,12 +67,19 @@ final class WorkerJoiner {
         return w.workerId();
     }
 
-    /** A transcript-only worker of the same task or log file that started after this spawn. */
+    /**
+     * A transcript-only worker of the same task or log file that started after this spawn; the log file also by
+     * its name alone (the sidecar may see the coordinator's files under another directory).
+     */
     private static String provisionalFor(CoordinatorWorker w, WriteContext ctx) throws SQLException {
         PreparedStatement ps = ctx.statement("SELECT worker_id, first_activity_at, time_source FROM worker_sessions "
-                + "WHERE origin = 'transcript' AND (task_id = ? OR log_file = ?) ORDER BY first_activity_at");
+                + "WHERE origin = 'transcript' AND (task_id = ?1 OR log_file = ?2 OR substr(log_file, -length(?3)) = ?3 "
+                + "OR substr(log_file, -length(?4)) = ?4) ORDER BY first_activity_at");
         ps.setString(1, w.taskId());
         ps.setString(2, w.logFile());
+        String name = w.logFile() == null ? null : java.nio.file.Path.of(w.logFile()).getFileName().toString();
+        ps.setString(3, name == null ? null : "/" + name);
+        ps.setString(4, name == null ? null : "\\" + name);
         List<String[]> rows = LinkSql.rows(ps);
         for (String[] r : rows) {
             Instant first = Times.parseOrNull(r[1]);
