@@ -58,6 +58,11 @@ public final class LineClassifier {
                         : line.flaw() == LineFlaw.NO_TERMINATOR ? "unterminated last line; " : "";
                 return LineOutcome.reject(prefix + "invalid JSON: " + shortMessage(e));
             }
+            if (mayEscapeASurrogate(b) && LoneSurrogates.in(node)) {
+                // stored as text, such a string would silently turn into another ('?'), ids and keys with it
+                return LineOutcome.reject("a JSON string holds a lone UTF-16 surrogate (\\ud800-\\udfff without "
+                        + "its pair): not text that can be stored as it was written");
+            }
             return dispatch(node, ctx);
         }
         if (b[first] == '[') {
@@ -69,7 +74,11 @@ public final class LineClassifier {
             }
         }
         if (parser.textHandler() != null) {
-            return parser.textHandler().handle(new String(b, StandardCharsets.UTF_8), ctx);
+            try {
+                return parser.textHandler().handle(new String(b, StandardCharsets.UTF_8), ctx);
+            } catch (RuntimeException e) {
+                return handlerFailed("text", e);
+            }
         }
         return LineOutcome.reject("not JSON");
     }
@@ -80,11 +89,26 @@ public final class LineClassifier {
             return LineOutcome.reject("JSON value is not an object");
         }
         for (RecordHandler h : parser.recordHandlers()) {
-            if (h.accepts(node, ctx)) {
-                return h.handle(node, ctx);
+            try {
+                if (h.accepts(node, ctx)) {
+                    return h.handle(node, ctx);
+                }
+            } catch (RuntimeException e) {
+                return handlerFailed(h.format(), e);
             }
         }
         return LineOutcome.skip(SkipReasons.NO_HANDLER);
+    }
+
+    /**
+     * A handler that throws on a line it did not foresee (a value of the wrong type, a number out of range) costs
+     * that line, never the batch: the line is quarantined with the error, and the rest of the file goes on. The
+     * handlers are written not to throw; this is the net under them (found by the damaged-lines test).
+     */
+    private static LineOutcome handlerFailed(String format, RuntimeException e) {
+        String m = e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ');
+        return LineOutcome.reject("the " + format + " handler failed on this line: " + e.getClass().getSimpleName()
+                + (m.length() > 200 ? m.substring(0, 200) + "..." : m));
     }
 
     /**
@@ -109,6 +133,19 @@ public final class LineClassifier {
             }
         }
         return null;
+    }
+
+    /** Whether the line has a {@code \\uD800}-{@code \\uDFFF} escape at all: the tree is walked only then. */
+    private static boolean mayEscapeASurrogate(byte[] b) {
+        for (int i = 0; i + 3 < b.length; i++) {
+            if (b[i] == '\\' && b[i + 1] == 'u' && (b[i + 2] == 'd' || b[i + 2] == 'D')) {
+                byte c = b[i + 3];
+                if (c >= '8' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static int firstNonBlank(byte[] b) {

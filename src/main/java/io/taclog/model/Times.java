@@ -148,8 +148,14 @@ public final class Times {
         return v;
     }
 
-    /** Seconds since the epoch (possibly fractional) as an instant. */
+    /** Largest magnitude of epoch seconds taken as a time (year 9999); beyond it a number is no timestamp. */
+    private static final double MAX_EPOCH_SECONDS = 253_402_300_799d;
+
+    /** Seconds since the epoch (possibly fractional) as an instant; null when not a plausible time (NaN, 1e400). */
     public static Instant fromEpochSeconds(double seconds) {
+        if (!(Math.abs(seconds) <= MAX_EPOCH_SECONDS)) {
+            return null;
+        }
         long whole = (long) Math.floor(seconds);
         long nanos = Math.round((seconds - whole) * 1_000_000_000L);
         return Instant.ofEpochSecond(whole, Math.min(nanos, 999_999_999L));

@@ -7,6 +7,19 @@ package io.taclog.model;
  */
 public record TokenUsage(long input, long output, long cacheRead, long cacheWrite5m, long cacheWrite1h) {
 
+    /** More than any call or session reads (a trillion tokens): a larger or negative count is damage. */
+    public static final long MAX_TOKENS = 1_000_000_000_000L;
+
+    /** Refuses negative and absurd counts: a damaged line is quarantined rather than stored as a cost. */
+    public TokenUsage {
+        if (input < 0 || output < 0 || cacheRead < 0 || cacheWrite5m < 0 || cacheWrite1h < 0
+                || input > MAX_TOKENS || output > MAX_TOKENS || cacheRead > MAX_TOKENS || cacheWrite5m > MAX_TOKENS
+                || cacheWrite1h > MAX_TOKENS) {
+            throw new IllegalArgumentException("token counts out of range: input " + input + ", output " + output
+                    + ", cache read " + cacheRead + ", cache write " + cacheWrite5m + "/" + cacheWrite1h);
+        }
+    }
+
     public static final TokenUsage ZERO = new TokenUsage(0, 0, 0, 0, 0);
 
     public long cacheWrite() {

@@ -16,12 +16,23 @@ public final class Json {
 
     public static long number(JsonNode n, String field) {
         JsonNode v = n == null ? null : n.get(field);
-        return v == null || !v.isNumber() ? 0 : v.asLong();
+        return v == null || !v.isNumber() ? 0 : whole(v, field);
     }
 
     public static Long optionalLong(JsonNode n, String field) {
         JsonNode v = n == null ? null : n.get(field);
-        return v == null || !v.isNumber() ? null : v.asLong();
+        return v == null || !v.isNumber() ? null : whole(v, field);
+    }
+
+    /**
+     * A count as a long. A number no long holds (2^64, 1e400) is damage, not a count: reading it as a long would
+     * silently wrap it (2^64 to 0), so the line is quarantined instead (the classifier turns this into a reject).
+     */
+    private static long whole(JsonNode v, String field) {
+        if (!v.canConvertToLong()) {
+            throw new IllegalArgumentException("'" + field + "' = " + v + " is out of range");
+        }
+        return v.asLong();
     }
 
     public static Double optionalDouble(JsonNode n, String field) {

@@ -65,7 +65,11 @@ public final class ClaudeStreamJsonHandler implements RecordHandler {
     public LineOutcome handle(JsonNode r, ParseContext ctx) {
         JsonNode rec = unwrap(r);
         boolean wrapped = rec != r;
-        Instant at = wrapped ? Times.fromEpochSeconds(r.get("timestamp").asDouble()) : ctx.observedAt();
+        Instant recorded = wrapped ? Times.fromEpochSeconds(r.get("timestamp").asDouble()) : null;
+        if (wrapped && recorded == null) {
+            return LineOutcome.reject("recorder timestamp " + r.get("timestamp") + " is not a plausible time");
+        }
+        Instant at = wrapped ? recorded : ctx.observedAt();
         String timeSource = wrapped ? TimeSource.RECORDED : TimeSource.OBSERVED;
         String sid = rec.get("session_id").asText();
         ctx.state().put(LAST_SESSION, sid);

@@ -48,7 +48,7 @@ final class LoopLines {
             }
             case "retry.attempt" -> {
                 String task = m.text("task");
-                int attempt = m.integer("attempt");
+                int attempt = m.requiredInt("attempt");
                 lc.st.attempt(task, attempt - 1); // "attempt {attempt_count+1}": failures so far
                 lc.decision(lc.key, "task", task, RUN, "retry",
                         JsonObj.of().put("task_id", task).put("attempt", attempt).put("max_attempts",

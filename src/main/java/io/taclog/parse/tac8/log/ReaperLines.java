@@ -17,7 +17,7 @@ final class ReaperLines {
         lc.interleaved = true;
         RuleMatch m = lc.m;
         if ("reaper.worker".equals(m.target())) {
-            int exit = m.integer("exit");
+            int exit = m.requiredInt("exit");
             String reason = exit < 0 ? "killed by signal " + (-exit) + (exit == -9 ? " (SIGKILL, e.g. the OOM killer)"
                     : "")
                     : exit == 0 ? null : "exited with status " + exit;
@@ -27,8 +27,8 @@ final class ReaperLines {
                     m.text("worker"), null);
             return;
         }
-        int exit = m.integer("exit");
-        int pid = m.integer("pid");
+        int exit = m.requiredInt("exit");
+        int pid = m.requiredInt("pid");
         lc.event(lc.key, "child_reaped", exit == 0 ? "debug" : "warning", "reaper", lc.message(),
                 lc.details().put("note", exit == 0 ? null : "a git/gh child failed; the coordinator probably "
                         + "treated the call as a success (its SIGCHLD handler reaped the status)"), null, null);

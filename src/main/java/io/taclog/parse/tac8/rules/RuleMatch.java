@@ -36,6 +36,18 @@ public record RuleMatch(LineRule rule, String line, Map<String, Object> fields) 
         }
     }
 
+    /**
+     * A number the rule's pattern requires (a digit run): out of range for an int, the line is not what the rule
+     * says, and the line is quarantined with this error (LineClassifier turns a handler's exception into a reject).
+     */
+    public int requiredInt(String field) {
+        Integer v = integer(field);
+        if (v == null) {
+            throw new IllegalArgumentException(field + " '" + text(field) + "' is not a number taclog can hold");
+        }
+        return v;
+    }
+
     public Long number(String field) {
         String t = text(field);
         if (t == null) {
