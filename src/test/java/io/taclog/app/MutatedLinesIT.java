@@ -155,6 +155,9 @@ class MutatedLinesIT {
                     config.get(ConfigKeys.MAX_LINE_BYTES), formats.contentChecks()).validate(c);
             System.out.println("MutatedLinesIT: per-worker content disagreements on damaged streams: "
                     + content.contentProblems().size());
+            if (Files.isDirectory(Path.of("target"))) {
+                Files.write(Path.of("target/MutatedLinesIT-content.txt"), content.contentProblems());
+            }
         } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
         }
