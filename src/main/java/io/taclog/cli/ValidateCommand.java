@@ -55,6 +55,9 @@ public final class ValidateCommand implements Callable<Integer> {
             for (String p : report.contentProblems()) {
                 out.println("content mismatch: " + p);
             }
+            for (String n : report.notes()) {
+                out.println("note: " + n);
+            }
             long mismatched = report.files().stream().filter(Validator.FileReport::failed).count();
             out.printf("%s: %d file generations, %d verified against the raw files, %d mismatched, %d content "
                             + "problems%n", report.ok() ? "OK" : "FAILED", report.files().size(),

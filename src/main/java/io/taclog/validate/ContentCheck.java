@@ -18,4 +18,9 @@ public interface ContentCheck {
 
     /** Differences between what the raw files say and what the database holds; empty when equal. */
     List<String> compare(Connection readOnly) throws SQLException;
+
+    /** How lines were accounted that a reader might otherwise take for a loss (after {@link #compare}). */
+    default List<String> notes() {
+        return List.of();
+    }
 }

@@ -35,7 +35,7 @@ public final class Validator {
     }
 
     /** The whole validation. */
-    public record Report(List<FileReport> files, List<String> contentProblems) {
+    public record Report(List<FileReport> files, List<String> contentProblems, List<String> notes) {
         public boolean ok() {
             return files.stream().noneMatch(FileReport::failed) && contentProblems.isEmpty();
         }
@@ -68,7 +68,11 @@ public final class Validator {
                 content.add(c.name() + ": " + p);
             }
         }
-        return new Report(reports, content);
+        List<String> notes = new ArrayList<>();
+        for (ContentCheck c : checks) {
+            notes.addAll(c.notes());
+        }
+        return new Report(reports, content, notes);
     }
 
     private FileReport validateFile(Connection db, StoredFile f) throws SQLException {

@@ -34,6 +34,9 @@ public final class WorkerTotalsCheck implements ContentCheck {
     private final Map<String, Set<String>> blocksByStream = new HashMap<>();
     private final Map<String, ApiCallObserved> calls = new HashMap<>();
     private final Map<String, String> callStream = new HashMap<>();
+    /** Files each API call was seen in, for calls seen in more than one (copies, Codex reviews). */
+    private final Map<String, Set<Long>> callFiles = new HashMap<>();
+    private final Map<String, Long> firstFile = new HashMap<>();
     /** File generations whose committed lines were re-parsed (the others cannot be checked). */
     private final Set<Long> verifiedFiles = new HashSet<>();
 
@@ -82,6 +85,10 @@ public final class WorkerTotalsCheck implements ContentCheck {
             if (f instanceof ConversationBlock b) {
                 blocksByStream.computeIfAbsent(streamKey(b.stream()), k -> new HashSet<>()).add(b.dedupKey());
             } else if (f instanceof ApiCallObserved c) {
+                Long first = firstFile.putIfAbsent(c.dedupKey(), file.fileId());
+                if (first != null && first != file.fileId()) {
+                    callFiles.computeIfAbsent(c.dedupKey(), k -> new HashSet<>(Set.of(first))).add(file.fileId());
+                }
                 ApiCallObserved prev = calls.get(c.dedupKey());
                 if (prev == null) {
                     calls.put(c.dedupKey(), c);
@@ -91,6 +98,22 @@ public final class WorkerTotalsCheck implements ContentCheck {
                 }
             }
         }
+    }
+
+    /**
+     * Calls written in several files (a resumed or copied Claude session, a Codex review written by the parent and
+     * by the review's own rollout): each such line is accounted as a line with rows, and the call is one row.
+     */
+    @Override
+    public List<String> notes() {
+        if (callFiles.isEmpty()) {
+            return List.of();
+        }
+        long review = callFiles.keySet().stream().filter(k -> k.startsWith("codex-review:")).count();
+        long sightings = callFiles.values().stream().mapToLong(Set::size).sum();
+        return List.of(String.format("%d API call(s) are written in more than one file (%d of them Codex review "
+                + "calls written by the parent and by the review's own rollout): %d sightings, each call stored "
+                + "once", callFiles.size(), review, sightings));
     }
 
     private static String streamKey(StreamRef s) {

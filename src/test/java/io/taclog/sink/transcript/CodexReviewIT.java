@@ -45,6 +45,8 @@ class CodexReviewIT {
 
     @TempDir
     Path tmp;
+    /** What validate said after the last {@link #ingestInOrder}. */
+    Validator.Report validated;
 
     /** Tokens as ccusage reports them: uncached input, output, cache reads. */
     record Tokens(long input, long output, long cacheRead) {
@@ -101,6 +103,7 @@ class CodexReviewIT {
             }
             Validator.Report report = h.validate();
             assertTrue(report.ok(), "validate: " + report);
+            validated = report;
         }
         return db;
     }
@@ -115,6 +118,9 @@ class CodexReviewIT {
         assertEquals(ccusage(PARENT_072).minus(reEmission), stored(db, ""));
         assertEquals(ccusage(REVIEW_072), stored(db, "WHERE is_sidechain = 1"), "the review's calls, flagged");
         assertEquals(13L, Sql.scalar(db, "SELECT COUNT(*) FROM api_calls WHERE is_sidechain = 1"));
+        assertTrue(validated.notes().stream().anyMatch(n -> n.startsWith("13 API call(s) are written in more than "
+                + "one file (13 of them Codex review calls")), "validate accounts for the copies: "
+                + validated.notes());
         assertReviewFiledUnderItsParent(db, "019b19ae-f43c-7020-8a59-d547914d3c2a",
                 "019b19b8-52a7-7581-8565-5cf115754abd");
     }
