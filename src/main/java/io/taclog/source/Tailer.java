@@ -2,26 +2,19 @@ package io.taclog.source;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the files of one tail source and hands out batches of whole lines with their byte ranges.
+ * Follows the files of one tail source and hands out batches of whole lines with their byte ranges. Finding
+ * and opening the files is {@link FileDiscovery}'s job; this class reads them and keeps their offsets.
  *
  * <p>Identity is (device, inode) plus a hash of the first line, checked against an offset marker (a
  * hash of the bytes just before the committed offset) so that truncation, copytruncate, a rewrite
@@ -40,19 +33,11 @@ public final class Tailer implements Closeable {
     private final FileRegistry registry;
     private final Clock wallClock;
     private final LongSupplier nanoClock;
-    private final DirectoryScanner scanner;
     private final LineScanner lineScanner;
     private final GenerationResolver generations;
     private final HandlePool handles;
-    private final Set<Path> reportedUnreadable = new HashSet<>();
-    /** Files the last scan found that are not open yet (waiting for room under the open-file cap). */
-    private final ArrayDeque<FileStat> toOpen = new ArrayDeque<>();
-    private long lastScanNanos;
-    private long lastFullScanNanos;
-    private long fullWalks;
-    /** Scans between full walks look only at what change notification reported (TailOptions.watchChanges). */
-    private final boolean watching;
-    private boolean scanned;
+    private final Unreadable unreadable = new Unreadable();
+    private final FileDiscovery discovery;
     private int roundRobin;
     private boolean lastBatchEmpty;
     private boolean lastBatchScanned;
@@ -66,12 +51,10 @@ public final class Tailer implements Closeable {
         this.registry = registry;
         this.wallClock = wallClock;
         this.nanoClock = nanoClock;
-        this.scanner = new DirectoryScanner(options.roots(), options.recursive(), options.include(),
-                options.exclude());
-        this.watching = options.watchChanges() && scanner.watchChanges();
         this.lineScanner = new LineScanner(options.maxLineBytes());
         this.generations = new GenerationResolver(options.kind(), registry);
         this.handles = new HandlePool(options, registry);
+        this.discovery = new FileDiscovery(options, registry, handles, unreadable, this::resolve);
     }
 
     public TailOptions options() {
@@ -84,23 +67,12 @@ public final class Tailer implements Closeable {
      */
     public TailBatch nextBatch() throws IOException {
         long now = nanoClock.getAsLong();
-        boolean didScan = false;
-        // a backfill walks the tree once, then again only to confirm that nothing is left (rescanSoon)
-        if (!scanned || !opt.oneShot() && now - lastScanNanos >= opt.scanInterval().toNanos()) {
-            if (watching && scanned && now - lastFullScanNanos < opt.fullScanInterval().toNanos()) {
-                DirectoryScanner.Changed changed = scanner.changed();
-                if (changed.needsFullWalk()) {
-                    scan();
-                } else {
-                    scanChanged(changed.files(), now);
-                }
-            } else {
-                scan();
-            }
-            didScan = true;
-        }
-        if (!didScan) {
-            openQueued(now);
+        boolean didScan = discovery.due(now);
+        if (didScan) {
+            supersedeTruncated();
+            discovery.scan(now);
+        } else {
+            discovery.openQueued(now);
         }
         List<SourceLine> lines = new ArrayList<>();
         List<FileRange> ranges = new ArrayList<>();
@@ -136,22 +108,22 @@ public final class Tailer implements Closeable {
      * been read (used by backfill to know when to stop).
      */
     public boolean drained() {
-        return lastBatchEmpty && lastBatchScanned && toOpen.isEmpty();
+        return lastBatchEmpty && lastBatchScanned && discovery.nothingQueued();
     }
 
     /** True once the watched paths have been walked (the first batch does it). */
     public boolean scannedOnce() {
-        return scanned || lastScanNanos != 0;
+        return discovery.scannedOnce();
     }
 
     /** How many times the watched paths were walked whole (the rest of the scans looked at changes only). */
     public long fullWalks() {
-        return fullWalks;
+        return discovery.fullWalks();
     }
 
     /** Forces a directory scan on the next batch. */
     public void rescanSoon() {
-        scanned = false;
+        discovery.rescanSoon();
     }
 
     /**
@@ -237,117 +209,6 @@ public final class Tailer implements Closeable {
         return true;
     }
 
-    /** Walks the watched paths: new files, renames, files gone from every watched path. */
-    public void scan() {
-        long now = nanoClock.getAsLong();
-        supersedeTruncated();
-        Set<FileKey> seen = new HashSet<>();
-        List<FileStat> registered = new ArrayList<>();
-        List<FileStat> unknown = new ArrayList<>();
-        for (DirectoryScanner.Found found : scanner.listWithSizes()) {
-            Path path = found.path();
-            FileStat stat = found.stat();
-            if (stat == null) {
-                try {
-                    Optional<FileStat> s = FileStat.of(path);
-                    if (s.isEmpty()) {
-                        continue;
-                    }
-                    stat = s.get();
-                } catch (IOException e) {
-                    reportUnreadable(path, e);
-                    continue;
-                }
-            }
-            if (!seen.add(stat.key())) {
-                continue; // a second link to a file already handled in this scan
-            }
-            consider(path, stat, registered, unknown);
-        }
-        // Files the registry knows are resolved first: a truncated original must be superseded before a
-        // copy of it (copytruncate to a name that still matches) looks for a generation to adopt. Opening in
-        // walk order let "app.1.jsonl" (sorted before "app.jsonl") register from byte 0 and be read twice.
-        toOpen.clear();
-        toOpen.addAll(registered);
-        toOpen.addAll(unknown);
-        openQueued(now);
-        for (TailedFile tf : handles.open()) {
-            if (!seen.contains(tf.key) && !tf.detached) {
-                tf.detached = true;
-                tf.lastGrowthNanos = now;
-                LOG.info("file {} left the watched paths (rotated or deleted); draining its handle", tf.path);
-            }
-        }
-        handles.retainIdle(seen);
-        if (!scanned) {
-            detachVanished(seen);
-        }
-        lastScanNanos = now;
-        lastFullScanNanos = now;
-        fullWalks++;
-        scanned = true;
-    }
-
-    /**
-     * A scan between full walks: only the files change notification reported as created or written to. Removals
-     * and renames make the notification ask for a full walk instead, so nothing here detaches a file.
-     */
-    private void scanChanged(List<DirectoryScanner.Found> changed, long now) {
-        supersedeTruncated();
-        List<FileStat> registered = new ArrayList<>();
-        List<FileStat> unknown = new ArrayList<>();
-        Set<FileKey> seen = new HashSet<>();
-        for (DirectoryScanner.Found found : changed) {
-            if (seen.add(found.stat().key())) {
-                consider(found.path(), found.stat(), registered, unknown);
-            }
-        }
-        toOpen.addAll(registered);
-        toOpen.addAll(unknown);
-        openQueued(now);
-        lastScanNanos = now;
-    }
-
-    /** One file a scan found: followed already, idle and unchanged, or to be opened (registered first). */
-    private void consider(Path path, FileStat stat, List<FileStat> registered, List<FileStat> unknown) {
-        TailedFile tf = handles.get(stat.key());
-        if (tf != null) {
-            tf.detached = false;
-            if (!tf.path.equals(path)) {
-                LOG.info("file {} is now {} (renamed)", tf.path, path);
-                tf.path = path;
-                if (tf.registered()) {
-                    registry.recordPath(tf.fileId, path);
-                }
-            }
-            return;
-        }
-        FileStat known = handles.unchangedIdle(stat);
-        if (known != null) {
-            if (!known.path().equals(path)) {
-                registry.findCurrent(opt.kind(), stat.key()).ifPresent(f -> registry.recordPath(f.fileId(), path));
-            }
-            return;
-        }
-        if (stat.size() == 0) {
-            return;
-        }
-        (registry.findCurrent(opt.kind(), stat.key()).isPresent() ? registered : unknown).add(stat);
-    }
-
-    /**
-     * At start: generations still marked active whose file is under no watched path any more were
-     * deleted or moved away while taclog was stopped; mark them so, rather than active forever.
-     */
-    private void detachVanished(Set<FileKey> seen) {
-        for (FileRegistry.StoredFile s : registry.findActive(opt.kind())) {
-            if (!seen.contains(s.key())) {
-                registry.markState(s.fileId(), FileRegistry.DETACHED,
-                        "not under the watched paths at start (deleted or moved while taclog was stopped)");
-            }
-        }
-    }
-
     /**
      * Ends the generation of every open file that is now shorter than its committed offset, before the
      * scan resolves new files: the copy of a file truncated since the last batch can then adopt the
@@ -369,54 +230,13 @@ public final class Tailer implements Closeable {
         }
     }
 
-    /**
-     * Opens files the last scan found, as far as the open-file cap allows. The rest wait in the queue for
-     * room (files read to the end make room), so thousands of new files cost one directory walk, not one
-     * walk per cap's worth of files.
-     */
-    private void openQueued(long now) {
-        while (!toOpen.isEmpty() && handles.makeRoomForOneMore()) {
-            FileStat stat = toOpen.poll();
-            if (handles.get(stat.key()) == null) {
-                openFile(stat, now);
-            }
-        }
-    }
-
-    private void openFile(FileStat stat, long now) {
-        Path path = stat.path();
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(path, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            return;
-        } catch (IOException e) {
-            reportUnreadable(path, e);
-            return;
-        }
-        try {
-            Optional<FileStat> again = FileStat.of(path);
-            if (again.isEmpty() || !again.get().key().equals(stat.key())) {
-                ch.close(); // replaced between stat and open; the next scan sees the new file
-                return;
-            }
-        } catch (IOException e) {
-            closeQuietly(ch);
-            return;
-        }
-        reportedUnreadable.remove(path);
-        TailedFile tf = new TailedFile(stat.key(), path, ch, now);
-        handles.add(tf);
-        resolve(tf);
-    }
-
     /** Finds or creates the registry generation for an open file whose first line is complete. */
     private void resolve(TailedFile tf) {
         try {
             generations.resolve(tf);
             handles.indexed(tf);
         } catch (IOException e) {
-            reportUnreadable(tf.path, e);
+            unreadable.report(tf.path, e);
         }
     }
 
@@ -496,25 +316,7 @@ public final class Tailer implements Closeable {
             generations.restart(tf, why);
             handles.indexed(tf);
         } catch (IOException e) {
-            reportUnreadable(tf.path, e);
-        }
-    }
-
-    private void reportUnreadable(Path path, IOException e) {
-        if (reportedUnreadable.add(path)) {
-            if (e instanceof AccessDeniedException) {
-                LOG.warn("cannot read {} (permission denied); will retry", path);
-            } else {
-                LOG.warn("cannot read {}: {}; will retry", path, e.toString());
-            }
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // nothing to recover for a read-only handle
+            unreadable.report(tf.path, e);
         }
     }
 
@@ -531,7 +333,7 @@ public final class Tailer implements Closeable {
     @Override
     public void close() {
         handles.closeAll();
-        scanner.close();
+        discovery.close();
         lineScanner.trim();
     }
 }
