@@ -121,7 +121,8 @@ class MutatedLinesIT {
 
         String db = tmp.resolve("fuzz.db").toString();
         String[] sources = {"--watch", transcripts.toString(), "--coordinator-log",
-            log.resolve("coordinator0.log").toString(), "--coordinator-events", events.resolve("events0.jsonl").toString()};
+            log.resolve("coordinator0.log").toString(), "--coordinator-events",
+            events.resolve("events0.jsonl").toString()};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = run(out, concat(new String[] {"backfill", "--db", db, "--no-progress"}, sources));
         assertEquals(Main.OK, code, "backfill (seed " + seed + "): " + tail(out));

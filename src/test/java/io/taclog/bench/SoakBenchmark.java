@@ -64,7 +64,8 @@ public final class SoakBenchmark {
             }
             System.out.printf("soak: %d writers x %d files, %d lines/s each, rotation every %,d bytes, %d s%n",
                     writers, files, rate, rotateBytes, seconds);
-            System.out.println("| s | written | committed | lines/s (interval) | RSS MB | open fds | WAL MB | heap MB |");
+            System.out.println("| s | written | committed | lines/s (interval) | RSS MB | open fds | WAL MB "
+                    + "| heap MB |");
             System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
             long start = System.nanoTime();
             long lastCommitted = 0;

@@ -73,7 +73,8 @@ final class WorkerJoiner {
      */
     private static String provisionalFor(CoordinatorWorker w, WriteContext ctx) throws SQLException {
         PreparedStatement ps = ctx.statement("SELECT worker_id, first_activity_at, time_source FROM worker_sessions "
-                + "WHERE origin = 'transcript' AND (task_id = ?1 OR log_file = ?2 OR substr(log_file, -length(?3)) = ?3 "
+                + "WHERE origin = 'transcript' AND (task_id = ?1 OR log_file = ?2 "
+                + "OR substr(log_file, -length(?3)) = ?3 "
                 + "OR substr(log_file, -length(?4)) = ?4) ORDER BY first_activity_at");
         ps.setString(1, w.taskId());
         ps.setString(2, w.logFile());
