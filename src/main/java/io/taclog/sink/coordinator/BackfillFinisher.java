@@ -2,6 +2,7 @@ package io.taclog.sink.coordinator;
 
 import io.taclog.model.TimeSource;
 import io.taclog.model.Times;
+import io.taclog.model.coordinator.Sources;
 import io.taclog.sink.Database;
 import io.taclog.sink.WriteContext;
 import io.taclog.sink.workers.WorkerLinker;
@@ -87,11 +88,14 @@ public final class BackfillFinisher {
 
     /**
      * A backfill reads the work queue's latest version only, so a task it lists as new may have run long
-     * before: a 'detected' transition later than another transition of its task is a re-detection.
+     * before: a 'detected' transition of the queue later than another transition of its task is the queue
+     * listing it under Pending again (TAC-8 re-queues a re-detected task). A detection the coordinator
+     * reports as an event is only a detection: it fills the task's details and moves no status.
      */
     private static void laterDetectionsAreRedetections(WriteContext ctx) throws SQLException {
         Sql.update(ctx, "UPDATE task_status_history SET to_status = 'pending', reason = COALESCE(reason, '') "
-                + "|| ' (re-detected: the task has earlier transitions)' WHERE to_status = 'detected' AND EXISTS "
+                + "|| ' (re-detected: the task has earlier transitions)' WHERE to_status = 'detected' "
+                + "AND source = '" + Sources.QUEUE + "' AND EXISTS "
                 + "(SELECT 1 FROM task_status_history e WHERE e.task_id = task_status_history.task_id "
                 + "AND e.timestamp < task_status_history.timestamp)");
     }

@@ -89,12 +89,18 @@ final class Tasks {
     private static final String H = "FROM task_status_history h WHERE h.task_id = tasks.task_id";
     private static final String LATEST = " ORDER BY h.timestamp DESC, h.history_id DESC LIMIT 1)";
     private static final String FIRST = " ORDER BY h.timestamp, h.history_id LIMIT 1)";
+    /**
+     * The latest transition, a detection ranking below every other: a detection creates a task and fills its
+     * details; seen again (a repeated event, the issue seen again on GitHub) it never moves the task back.
+     */
+    private static final String LATEST_STAGE =
+            " ORDER BY h.to_status <> 'detected' DESC, h.timestamp DESC, h.history_id DESC LIMIT 1)";
     /** Closes an aggregate subquery, which reads all matching rows. */
     private static final String ALL = ")";
 
     private static final String RECOMPUTE = "UPDATE tasks SET "
-            + fromHistory("status", "h.to_status", "", LATEST)
-            + fromHistory("status_source", "h.source", "", LATEST)
+            + fromHistory("status", "h.to_status", "", LATEST_STAGE)
+            + fromHistory("status_source", "h.source", "", LATEST_STAGE)
             + latestKnown("worker_id")
             + latestKnown("worktree_path")
             + stamped("assigned", " AND h.to_status IN ('assigned', 'active')", FIRST)
