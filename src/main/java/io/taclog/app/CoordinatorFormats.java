@@ -6,6 +6,7 @@ import io.taclog.enrich.pricing.PriceTable;
 import io.taclog.ingest.RecordHandler;
 import io.taclog.ingest.SourceKindParser;
 import io.taclog.ingest.SourceKinds;
+import io.taclog.parse.PathMap;
 import io.taclog.parse.tac8.CoordinatorConfigs;
 import io.taclog.parse.tac8.log.CoordinatorLogHandler;
 import io.taclog.parse.tac8.rules.LineRules;
@@ -81,7 +82,8 @@ final class CoordinatorFormats {
         writers.add(new DecisionWriter());
         writers.add(new TaskObservedWriter());
         writers.add(new TaskStatusWriter());
-        writers.add(new WorkerSpawnWriter(linker, derived, statuses));
+        writers.add(new WorkerSpawnWriter(linker, derived, statuses,
+                new PathMap(config.get(ConfigKeys.COORDINATOR_PATH_MAP))));
         writers.add(statuses);
         writers.add(new WorktreeOperationWriter());
         writers.add(new ApiCallLogWriter(linker, prices));

@@ -186,6 +186,12 @@ public final class ConfigKeys {
                     + "counts as running whose transcript is silent); a backfill checks once, at its end.",
             Parsers.longIn(100, 86_400_000));
 
+    public static final ConfigKey<java.util.Map<String, String>> COORDINATOR_PATH_MAP = key(
+            "taclog.coordinator.path-map", "", "path=path list", FREQUENT,
+            "Where the sidecar sees the coordinator's files under other paths (a container mount, a synced copy): "
+                    + "coordinator-prefix=sidecar-prefix pairs, e.g. '/logs=/mnt/agents/logs'. A worker's log file "
+                    + "is stored and matched as the sidecar sees it; the longest prefix wins.", Parsers::pathMap);
+
     public static final ConfigKey<java.util.Map<String, String>> EVENTS_FIELD_MAP = key(
             "taclog.coordinator.events.field-map", "", "name=name list", RARE,
             "Field names of the JSONL event contract as a coordinator writes them: contract=yours pairs, e.g. "
@@ -200,5 +206,5 @@ public final class ConfigKeys {
             IDLE_CLOSE, NUL_HOLE_GRACE,
             DB_BUSY_TIMEOUT, DB_RETRY_MAX, DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES,
             QUEUE_POLL, COORDINATOR_RULES,
-            DERIVE_CHECK_INTERVAL, EVENTS_FIELD_MAP);
+            DERIVE_CHECK_INTERVAL, COORDINATOR_PATH_MAP, EVENTS_FIELD_MAP);
 }

@@ -116,6 +116,31 @@ final class Parsers {
         return java.util.Map.copyOf(out);
     }
 
+    /** 'coordinator-prefix=sidecar-prefix' pairs, each side an absolute path. */
+    static java.util.Map<String, String> pathMap(String s) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String pair : list(s)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw new IllegalArgumentException("'" + pair + "' is not coordinator-path=sidecar-path");
+            }
+            String from = strip(pair.substring(0, eq).strip());
+            String to = strip(pair.substring(eq + 1).strip());
+            if (!from.startsWith("/") || !to.startsWith("/")) {
+                throw new IllegalArgumentException("'" + pair + "': both sides must be absolute paths");
+            }
+            if (out.putIfAbsent(from, to) != null) {
+                throw new IllegalArgumentException("'" + pair + "' maps " + from + " twice");
+            }
+        }
+        return java.util.Map.copyOf(out);
+    }
+
+    /** A path prefix without its trailing slash ('/' stays '/'). */
+    private static String strip(String p) {
+        return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
     static String text(String s) {
         return s;
     }

@@ -4,6 +4,7 @@ import io.taclog.model.TimeSource;
 import io.taclog.model.Times;
 import io.taclog.model.coordinator.Sources;
 import io.taclog.model.coordinator.WorkerSpawned;
+import io.taclog.parse.PathMap;
 import io.taclog.sink.FactWriter;
 import io.taclog.sink.WriteContext;
 import io.taclog.sink.workers.WorkerLinker;
@@ -22,11 +23,14 @@ public final class WorkerSpawnWriter implements FactWriter<WorkerSpawned> {
     private final WorkerLinker linker;
     private final SpawnLoops loops;
     private final WorkerStatusWriter statuses;
+    /** The coordinator's log-file paths as the sidecar sees them (taclog.coordinator.path-map). */
+    private final PathMap paths;
 
-    public WorkerSpawnWriter(WorkerLinker linker, DerivedRules rules, WorkerStatusWriter statuses) {
+    public WorkerSpawnWriter(WorkerLinker linker, DerivedRules rules, WorkerStatusWriter statuses, PathMap paths) {
         this.linker = linker;
         this.loops = new SpawnLoops(rules);
         this.statuses = statuses;
+        this.paths = paths;
     }
 
     @Override
@@ -40,13 +44,13 @@ public final class WorkerSpawnWriter implements FactWriter<WorkerSpawned> {
         Sessions.touch(ctx, w.sessionId(), w.when());
         Tasks.ensure(ctx, w.taskId(), w.sessionId(), w.when(), w.source());
         if (!w.launched()) {
-            failedLaunch(w, ctx);
+            failedLaunch(w, paths.apply(w.logFile()), ctx);
             return;
         }
         String before = Sql.one(ctx, "SELECT time_source FROM worker_sessions WHERE worker_id = ?", w.workerId());
         linker.coordinatorWorker(new WorkerLinker.CoordinatorWorker(w.workerId(), w.sessionId(), w.taskId(),
                 w.when().at(), w.when().timeSource(), w.pid(), w.worktreePath(), w.branchName(), w.promptFile(),
-                w.logFile(), w.status()), ctx);
+                paths.apply(w.logFile()), w.status()), ctx);
         String storedSource = Sql.one(ctx, "SELECT time_source FROM worker_sessions WHERE worker_id = ?", w.workerId());
         if (TimeSource.RECORDED.equals(w.when().timeSource()) && !TimeSource.RECORDED.equals(before)) {
             Estimates.recordedFor(ctx, "worker_sessions", w.workerId(), "spawned_at", w.when().at(), "spawn-started");
@@ -69,7 +73,7 @@ public final class WorkerSpawnWriter implements FactWriter<WorkerSpawned> {
      * queue's Failed entry). It has no PID and no transcript, so it is stored as it is rather than
      * through the linker, which would join a transcript of a later attempt of the same task to it.
      */
-    private static void failedLaunch(WorkerSpawned w, WriteContext ctx) throws SQLException {
+    private static void failedLaunch(WorkerSpawned w, String logFile, WriteContext ctx) throws SQLException {
         PreparedStatement ps = ctx.statement("INSERT INTO worker_sessions(worker_id, session_id, task_id, spawned_at, "
                 + "status, worktree_path, branch_name, prompt_file, log_file, origin, name_quality, time_source, "
                 + "failed_at, failure_reason, failure_type, exit_source) VALUES (?1,?2,?3,?4,'failed',?5,?6,?7,?8,"
@@ -86,7 +90,7 @@ public final class WorkerSpawnWriter implements FactWriter<WorkerSpawned> {
         Sql.text(ps, 5, w.worktreePath());
         Sql.text(ps, 6, w.branchName());
         Sql.text(ps, 7, w.promptFile());
-        Sql.text(ps, 8, w.logFile());
+        Sql.text(ps, 8, logFile);
         ps.setString(9, w.when().timeSource());
         Sql.text(ps, 10, w.failureReason());
         ps.setString(11, w.source());

@@ -73,15 +73,27 @@ final class WorkerJoiner {
      */
     private static String provisionalFor(CoordinatorWorker w, WriteContext ctx) throws SQLException {
         PreparedStatement ps = ctx.statement("SELECT worker_id, first_activity_at, time_source FROM worker_sessions "
-                + "WHERE origin = 'transcript' AND (task_id = ?1 OR log_file = ?2 "
-                + "OR substr(log_file, -length(?3)) = ?3 "
-                + "OR substr(log_file, -length(?4)) = ?4) ORDER BY first_activity_at");
+                + "WHERE origin = 'transcript' AND (task_id = ? OR log_file = ?) ORDER BY first_activity_at");
         ps.setString(1, w.taskId());
         ps.setString(2, w.logFile());
-        String name = w.logFile() == null ? null : java.nio.file.Path.of(w.logFile()).getFileName().toString();
-        ps.setString(3, name == null ? null : "/" + name);
-        ps.setString(4, name == null ? null : "\\" + name);
-        List<String[]> rows = LinkSql.rows(ps);
+        String found = firstAfterSpawn(LinkSql.rows(ps), w);
+        if (found != null || w.logFile() == null) {
+            return found;
+        }
+        String name = java.nio.file.Path.of(w.logFile()).getFileName().toString();
+        PreparedStatement byName = ctx.statement("SELECT worker_id, first_activity_at, time_source FROM "
+                + "worker_sessions WHERE origin = 'transcript' AND (substr(log_file, -length(?1)) = ?1 "
+                + "OR substr(log_file, -length(?2)) = ?2) ORDER BY first_activity_at");
+        byName.setString(1, "/" + name);
+        byName.setString(2, "\\" + name);
+        List<String[]> rows = LinkSql.rows(byName);
+        // the same name in several folders (worker.jsonl per task): the name says nothing; no link is better
+        // than a wrong one (taclog.coordinator.path-map tells the folders apart)
+        return rows.size() == 1 ? firstAfterSpawn(rows, w) : null;
+    }
+
+    /** Of candidate transcript workers (earliest first), the first that began after the spawn. */
+    private static String firstAfterSpawn(List<String[]> rows, CoordinatorWorker w) {
         for (String[] r : rows) {
             Instant first = Times.parseOrNull(r[1]);
             if (SpawnTimes.comparable(r[2], w.timeSource()) && first != null && w.spawnedAt() != null) {

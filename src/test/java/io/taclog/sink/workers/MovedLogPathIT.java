@@ -82,6 +82,44 @@ class MovedLogPathIT {
     }
 
     @Test
+    void aPathMapLinksLogsWhoseNamesSayNothing() throws IOException {
+        // both workers write a file called worker.jsonl, each in its task's folder: only the path tells them apart
+        Path ev = Files.writeString(tmp.resolve("events-map.jsonl"), String.join("\n", List.of(
+                "{\"event\":\"start_session\",\"ts\":\"2025-11-05T09:00:00Z\",\"session_id\":\"ses-9\"}",
+                "{\"event\":\"worker_spawn\",\"ts\":\"2025-11-05T09:00:03Z\",\"session_id\":\"ses-9\","
+                        + "\"worker_id\":\"w-1\",\"task_id\":\"gh-1\",\"pid\":1,"
+                        + "\"log_file\":\"/runs/gh-1/worker.jsonl\"}",
+                "{\"event\":\"worker_spawn\",\"ts\":\"2025-11-05T09:00:04Z\",\"session_id\":\"ses-9\","
+                        + "\"worker_id\":\"w-2\",\"task_id\":\"gh-2\",\"pid\":2,"
+                        + "\"log_file\":\"/runs/gh-2/worker.jsonl\"}"))
+                + "\n");
+        Path runs = tmp.resolve("mnt/runs");
+        write(Files.createDirectories(runs.resolve("gh-1")).resolve("worker.jsonl"),
+                new StreamJson("11111111-0000-4000-8000-000000000001"), "msg_01One");
+        write(Files.createDirectories(runs.resolve("gh-2")).resolve("worker.jsonl"),
+                new StreamJson("22222222-0000-4000-8000-000000000002"), "msg_01Two");
+        Path unmapped = tmp.resolve("unmapped.db");
+        run("backfill", "--db", unmapped.toString(), "--coordinator-events", ev.toString(), "--watch",
+                runs.toString(), "--no-progress");
+        assertEquals(0L, Sql.scalar(unmapped, "SELECT COUNT(*) FROM api_calls WHERE worker_id IN ('w-1', 'w-2')"),
+                "without the map the name fits two tasks: no link rather than a wrong one");
+        Path later = tmp.resolve("later.db"); // the transcripts first, the spawns in a second run
+        run("backfill", "--db", later.toString(), "--watch", runs.toString(), "--no-progress");
+        run("backfill", "--db", later.toString(), "--coordinator-events", ev.toString(), "--watch", runs.toString(),
+                "--no-progress");
+        assertEquals(0L, Sql.scalar(later, "SELECT COUNT(*) FROM api_calls WHERE worker_id IN ('w-1', 'w-2')"),
+                "nor when the spawns come second");
+
+        Path db = tmp.resolve("map.db");
+        run("backfill", "--db", db.toString(), "--coordinator-events", ev.toString(), "--watch", runs.toString(),
+                "--set", "taclog.coordinator.path-map=/runs=" + runs.toAbsolutePath(), "--no-progress");
+        assertEquals("w-1", Sql.rows(db, "SELECT worker_id FROM api_calls WHERE message_id = 'msg_01One'").get(0)
+                .get("worker_id"));
+        assertEquals("w-2", Sql.rows(db, "SELECT worker_id FROM api_calls WHERE message_id = 'msg_01Two'").get(0)
+                .get("worker_id"));
+    }
+
+    @Test
     void transcriptsReadFirstJoinTheSpawnsThatNameTheirFile() throws IOException {
         Path db = tmp.resolve("b.db");
         Path dir = transcripts();
