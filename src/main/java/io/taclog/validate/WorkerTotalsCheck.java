@@ -136,6 +136,7 @@ public final class WorkerTotalsCheck implements ContentCheck {
         Set<String> unverifiable = new HashSet<>();
         Map<String, Totals> stored = storedTotals(db, unverifiable);
         Map<String, Set<String>> keysByWorker = new HashMap<>();
+        Map<String, Set<String>> callKeysByWorker = new HashMap<>();
         for (var e : blocksByStream.entrySet()) {
             String w = workerOf.get(e.getKey());
             if (w == null) {
@@ -160,6 +161,7 @@ public final class WorkerTotalsCheck implements ContentCheck {
                 continue;
             }
             Totals t = expected.computeIfAbsent(w, k -> new Totals());
+            callKeysByWorker.computeIfAbsent(w, k -> new HashSet<>()).add(e.getKey());
             TokenUsage u = e.getValue().usage();
             t.calls++;
             t.input += u.input();
@@ -170,7 +172,9 @@ public final class WorkerTotalsCheck implements ContentCheck {
         for (var e : expected.entrySet()) {
             Totals s = stored.getOrDefault(e.getKey(), new Totals());
             if (!s.equals(e.getValue())) {
-                problems.add("worker " + e.getKey() + ": raw files say " + e.getValue() + "; database holds " + s);
+                problems.add("worker " + e.getKey() + ": raw files say " + e.getValue() + "; database holds " + s
+                        + differingKeys(db, e.getKey(), keysByWorker.getOrDefault(e.getKey(), Set.of()),
+                                callKeysByWorker.getOrDefault(e.getKey(), Set.of())));
             }
         }
         for (var e : stored.entrySet()) {
@@ -195,6 +199,44 @@ public final class WorkerTotalsCheck implements ContentCheck {
     }
 
     /** Stored totals of rows from re-read generations; the keys of the other rows go to {@code unverifiable}. */
+    /** A few natural keys on either side only, so that a mismatch says what differs (asked only on mismatch). */
+    private String differingKeys(Connection db, String worker, Set<String> rawBlocks, Set<String> rawCalls)
+            throws SQLException {
+        Set<String> blocks = storedKeys(db, "SELECT dedup_key, source_file_id FROM conversations WHERE worker_id = ? "
+                + "AND dedup_key IS NOT NULL", worker);
+        Set<String> calls = storedKeys(db, "SELECT dedup_key, source_file_id FROM api_calls WHERE worker_id = ? "
+                + "AND source <> 'coordinator-api-log'", worker);
+        StringBuilder sb = new StringBuilder();
+        appendDifference(sb, "messages only in the raw files", rawBlocks, blocks);
+        appendDifference(sb, "messages only in the database", blocks, rawBlocks);
+        appendDifference(sb, "calls only in the raw files", rawCalls, calls);
+        appendDifference(sb, "calls only in the database", calls, rawCalls);
+        return sb.toString();
+    }
+
+    private Set<String> storedKeys(Connection db, String sql, String worker) throws SQLException {
+        Set<String> keys = new HashSet<>();
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, worker);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long file = rs.getLong(2);
+                    if (!rs.wasNull() && verifiedFiles.contains(file)) {
+                        keys.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static void appendDifference(StringBuilder sb, String what, Set<String> a, Set<String> b) {
+        List<String> only = a.stream().filter(k -> !b.contains(k)).sorted().limit(3).toList();
+        if (!only.isEmpty()) {
+            sb.append("; ").append(what).append(": ").append(only);
+        }
+    }
+
     private Map<String, Totals> storedTotals(Connection db, Set<String> unverifiable) throws SQLException {
         Map<String, Totals> m = new HashMap<>();
         try (PreparedStatement ps = db.prepareStatement("SELECT worker_id, dedup_key, source_file_id "

@@ -108,7 +108,13 @@ public final class ClaudeSessionHandler implements RecordHandler {
             JsonNode err = r.path("error");
             String message = apiErrorMessage(err);
             String code = err.isObject() ? err.path("status").asText(null) : null;
-            out.add(new ApiCallObserved(ref, "anthropic-error:" + (uuid != null ? uuid : Times.format(at)), null,
+            // without a uuid the key is the line's recorded time, never the time it was read (that changes at
+            // every read: a line read again after a crash would become a second row)
+            String key = uuid != null ? uuid : TimeSource.RECORDED.equals(timeSource) ? Times.format(at) : null;
+            if (key == null) {
+                return; // an error line with neither an id nor a time: nothing stable to store it under
+            }
+            out.add(new ApiCallObserved(ref, "anthropic-error:" + key, null,
                     Json.text(r, "requestId"), at, timeSource, "unknown", "anthropic", TokenUsage.ZERO, false,
                     message + retry(r), code, sidechain, FORMAT));
         } else if ("compact_boundary".equals(subtype)) {

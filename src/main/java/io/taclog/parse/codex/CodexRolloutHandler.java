@@ -68,6 +68,9 @@ public final class CodexRolloutHandler implements RecordHandler {
         Instant recorded = Times.parseOrNull(r.get("timestamp").asText());
         Instant at = recorded != null ? recorded : ctx.observedAt();
         String timeSource = recorded != null ? TimeSource.RECORDED : TimeSource.OBSERVED;
+        // natural keys take the line's own time; without a readable one, its place in the file: the read time
+        // differs at every read, and a line read again after a crash would become a second row
+        String stamp = recorded != null ? Times.format(recorded) : "offset " + ctx.lineOffset();
         String type = r.get("type").asText();
         JsonNode p = r.get("payload");
         String ptype = Json.text(p, "type");
@@ -106,7 +109,7 @@ public final class CodexRolloutHandler implements RecordHandler {
             }
             case "event_msg" -> {
                 if ("token_count".equals(ptype)) {
-                    return tokenCount(p, sid, at, timeSource, ctx);
+                    return tokenCount(p, sid, at, stamp, timeSource, ctx);
                 }
                 if ("entered_review_mode".equals(ptype) && sid != null) {
                     ctx.state().put(IN_REVIEW, true);
@@ -119,7 +122,7 @@ public final class CodexRolloutHandler implements RecordHandler {
                 }
                 return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "event_msg/" + ptype));
             }
-            case "response_item" -> responseItem(p, ptype, ref(sid, ctx), at, timeSource, inReview(ctx), out);
+            case "response_item" -> responseItem(p, ptype, ref(sid, ctx), at, stamp, timeSource, inReview(ctx), out);
             case "compacted" -> {
                 return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, type));
             }
@@ -140,7 +143,8 @@ public final class CodexRolloutHandler implements RecordHandler {
         return ctx.state().has(REVIEW_AGENT) || ctx.state().has(IN_REVIEW);
     }
 
-    private LineOutcome tokenCount(JsonNode p, String sid, Instant at, String timeSource, ParseContext ctx) {
+    private LineOutcome tokenCount(JsonNode p, String sid, Instant at, String stamp, String timeSource,
+                                   ParseContext ctx) {
         JsonNode info = p.get("info");
         if (info == null || !info.isObject()) {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count without usage"));
@@ -159,20 +163,21 @@ public final class CodexRolloutHandler implements RecordHandler {
         }
         String model = ctx.state().path(MODEL).asText("unknown");
         // a review thread's call is written alike by the parent and by the sub-agent's own file: a key both share
-        String key = review ? "codex-review:" + Times.format(at) + ":" + step.snapshotKey()
+        String key = review ? "codex-review:" + stamp + ":" + step.snapshotKey()
                 : "codex:" + (sid != null ? sid : ctx.path()) + ":" + step.snapshotKey();
         return LineOutcome.rows(new ApiCallObserved(ref(sid, ctx), key, null, null, at, timeSource, model, "openai",
                 call, true, null, null, review, FORMAT));
     }
 
-    private static void responseItem(JsonNode p, String ptype, StreamRef ref, Instant at, String timeSource,
-                                     boolean sidechain, List<Fact> out) {
-        String stamp = Times.format(at);
+    private static void responseItem(JsonNode p, String ptype, StreamRef ref, Instant at, String stamp,
+                                     String timeSource, boolean sidechain, List<Fact> out) {
         switch (ptype == null ? "" : ptype) {
             case "message" -> {
                 String role = Json.text(p, "role");
                 String text = joinText(p.get("content"));
-                String r = "developer".equals(role) || "system".equals(role) ? "system" : role;
+                // a message without a readable role (damage) is still text of the conversation
+                String r = "developer".equals(role) || "system".equals(role) ? "system" : role == null ? "unknown"
+                        : role;
                 out.add(block(ref, "cxm:" + r + ":" + Texts.hash(text) + "@" + stamp, at, timeSource, r, "text", text,
                         null, null, null, null, null, sidechain));
             }
