@@ -37,6 +37,8 @@ public final class WorkerTotalsCheck implements ContentCheck {
     /** Files each API call was seen in, for calls seen in more than one (copies, Codex reviews). */
     private final Map<String, Set<Long>> callFiles = new HashMap<>();
     private final Map<String, Long> firstFile = new HashMap<>();
+    /** The request id each stored call took (its first sighting that had one), as the writer keeps it. */
+    private final Map<String, String> requestOf = new HashMap<>();
     /** File generations whose committed lines were re-parsed (the others cannot be checked). */
     private final Set<Long> verifiedFiles = new HashSet<>();
 
@@ -85,16 +87,25 @@ public final class WorkerTotalsCheck implements ContentCheck {
             if (f instanceof ConversationBlock b) {
                 blocksByStream.computeIfAbsent(streamKey(b.stream()), k -> new HashSet<>()).add(b.dedupKey());
             } else if (f instanceof ApiCallObserved c) {
-                Long first = firstFile.putIfAbsent(c.dedupKey(), file.fileId());
-                if (first != null && first != file.fileId()) {
-                    callFiles.computeIfAbsent(c.dedupKey(), k -> new HashSet<>(Set.of(first))).add(file.fileId());
+                String key = c.dedupKey();
+                // the writer's rule: the same message id under another request id is another call
+                String stored = requestOf.get(key);
+                if (stored != null && c.requestId() != null && !stored.equals(c.requestId())) {
+                    key = key + ":" + c.requestId();
                 }
-                ApiCallObserved prev = calls.get(c.dedupKey());
+                if (c.requestId() != null) {
+                    requestOf.putIfAbsent(key, c.requestId());
+                }
+                Long first = firstFile.putIfAbsent(key, file.fileId());
+                if (first != null && first != file.fileId()) {
+                    callFiles.computeIfAbsent(key, k -> new HashSet<>(Set.of(first))).add(file.fileId());
+                }
+                ApiCallObserved prev = calls.get(key);
                 if (prev == null) {
-                    calls.put(c.dedupKey(), c);
-                    callStream.put(c.dedupKey(), streamKey(c.stream()));
+                    calls.put(key, c);
+                    callStream.put(key, streamKey(c.stream()));
                 } else if (c.usage().total() > prev.usage().total()) {
-                    calls.put(c.dedupKey(), c);
+                    calls.put(key, c);
                 }
             }
         }
