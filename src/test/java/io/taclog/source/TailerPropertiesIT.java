@@ -30,7 +30,8 @@ import net.jqwik.api.Provide;
  * written, rename rotation, copytruncate, truncate, delete, restart, a crash before a batch commits),
  * interleaved with reads. Whatever the sequence: no line is ever stored twice, and every line is stored
  * unless its file lost it before it was read (truncated or deleted). jqwik shrinks a failing sequence to a
- * minimal one and replays it first on the next run.
+ * minimal one and replays it first on the next run. The build runs a fixed seed; exploring runs take
+ * {@code seed = ""}.
  */
 class TailerPropertiesIT {
 
@@ -83,7 +84,8 @@ class TailerPropertiesIT {
         return op.list().ofMinSize(1).ofMaxSize(30);
     }
 
-    @Property(tries = 300)
+    // a fixed seed keeps the build reproducible; an empty seed explores new sequences (run it so now and then)
+    @Property(tries = 300, seed = "20261202")
     void noLineIsStoredTwiceAndNoneIsLostUnlessItsFileLostIt(@ForAll("operations") List<Op> ops) throws IOException {
         Path dir = Files.createTempDirectory("taclog-props-");
         IngestHarness h = IngestHarness.in(dir).recording().start();
