@@ -46,7 +46,8 @@ class TailerPropertiesIT {
     record Partial(int file) implements Op {
     }
 
-    record Rotate(int file) implements Op {
+    /** Rename rotation; the writer's old handle still writes {@code lateLines} to the renamed file. */
+    record Rotate(int file, int lateLines) implements Op {
     }
 
     record CopyTruncate(int file) implements Op {
@@ -74,7 +75,8 @@ class TailerPropertiesIT {
                 net.jqwik.api.Tuple.of(6, Combinators.combine(file, Arbitraries.integers().between(1, 12))
                         .as(Append::new)),
                 net.jqwik.api.Tuple.of(2, file.map(Partial::new)),
-                net.jqwik.api.Tuple.of(1, file.map(Rotate::new)),
+                net.jqwik.api.Tuple.of(1, Combinators.combine(file, Arbitraries.integers().between(0, 3))
+                        .as(Rotate::new)),
                 net.jqwik.api.Tuple.of(1, file.map(CopyTruncate::new)),
                 net.jqwik.api.Tuple.of(1, file.map(Truncate::new)),
                 net.jqwik.api.Tuple.of(1, file.map(Delete::new)),
@@ -171,10 +173,12 @@ class TailerPropertiesIT {
                 }
             } else if (op instanceof Rotate r) {
                 if (open[r.file()] != null) {
-                    completePartial(r.file()); // the old handle finishes its line, then the writer reopens
+                    Files.move(path(r.file()), h.file("w" + r.file() + ".r" + (generation++) + ".jsonl"));
+                    completePartial(r.file()); // the old handle finishes its line and writes a few more
+                    open[r.file()].lines(r.lateLines());
+                    note(r.file());
                     open[r.file()].close();
                     open[r.file()] = null;
-                    Files.move(path(r.file()), h.file("w" + r.file() + ".r" + (generation++) + ".jsonl"));
                 }
             } else if (op instanceof CopyTruncate c) {
                 if (open[c.file()] != null) {
