@@ -55,7 +55,7 @@ public final class IngestMonitor {
         }
         java.util.Set<String> missing = new java.util.HashSet<>(earlier);
         for (var e : drained.entrySet()) {
-            String k = e.getKey().substring(e.getKey().lastIndexOf(':') + 1);
+            String k = kindOf(e.getKey());
             if (earlier.contains(k)) {
                 if (!e.getValue()) {
                     return false;
@@ -64,6 +64,11 @@ public final class IngestMonitor {
             }
         }
         return missing.isEmpty() || System.nanoTime() - waitingSinceNanos > NEVER_STARTED.toNanos();
+    }
+
+    /** The kind a source id names: ids end in {@code :<kind>} (route id, then the source kind). */
+    private static String kindOf(String sourceId) {
+        return sourceId.substring(sourceId.lastIndexOf(':') + 1);
     }
 
     /** A source starts; it is not drained until it says so. */
@@ -140,7 +145,7 @@ public final class IngestMonitor {
                 return false;
             }
             String id = e.getKey();
-            missing.remove(id.substring(id.lastIndexOf(':') + 1));
+            missing.remove(kindOf(id));
         }
         return any && missing.isEmpty();
     }

@@ -37,14 +37,36 @@ final class LinkSql {
         ps.executeUpdate();
     }
 
-    /** The first three columns of every row, as text. */
+    /** Every column of every row, as text. */
     static List<String[]> rows(PreparedStatement ps) throws SQLException {
         List<String[]> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
+            int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
-                rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                String[] row = new String[n];
+                for (int i = 0; i < n; i++) {
+                    row[i] = rs.getString(i + 1);
+                }
+                rows.add(row);
             }
         }
         return rows;
+    }
+
+    /**
+     * A condition on {@code log_file}: a path that ends in the file name bound to parameters {@code ?a} and
+     * {@code ?b} (see {@link #bindFileName}), in another directory (the sidecar may see the coordinator's files
+     * under another path).
+     */
+    static String sameFileName(int a, int b) {
+        return "(substr(log_file, -length(?" + a + ")) = ?" + a + " OR substr(log_file, -length(?" + b + ")) = ?"
+                + b + ")";
+    }
+
+    /** Binds the file name of {@code path} for {@link #sameFileName} (after '/' or '\\'). */
+    static void bindFileName(PreparedStatement ps, int a, int b, String path) throws SQLException {
+        String name = java.nio.file.Path.of(path).getFileName().toString();
+        ps.setString(a, "/" + name);
+        ps.setString(b, "\\" + name);
     }
 }

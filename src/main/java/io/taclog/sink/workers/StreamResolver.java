@@ -208,29 +208,19 @@ final class StreamResolver {
         if (claimed != null || ref.sourcePath() == null) {
             return claimed;
         }
-        String name = java.nio.file.Path.of(ref.sourcePath()).getFileName().toString();
-        String byNameWhere = "FROM worker_sessions WHERE origin = 'coordinator' AND agent_session_id IS NULL "
-                + "AND (worker_id = ?1 OR substr(log_file, -length(?2)) = ?2 OR substr(log_file, -length(?3)) = ?3) "
-                + "AND NOT (status = 'failed' AND pid IS NULL)";
-        PreparedStatement tasks = ctx.statement("SELECT COUNT(DISTINCT task_id) " + byNameWhere);
-        bindName(tasks, ref.sourcePath(), name);
-        try (ResultSet rs = tasks.executeQuery()) {
-            if (rs.next() && rs.getInt(1) > 1) {
-                // the same name in the folders of several tasks (worker.jsonl): the name says nothing, and a
-                // wrong task is worse than none (taclog.coordinator.path-map tells the folders apart)
-                return null;
-            }
+        PreparedStatement byName = ctx.statement("SELECT worker_id, spawned_at, time_source, task_id "
+                + "FROM worker_sessions WHERE origin = 'coordinator' AND agent_session_id IS NULL "
+                + "AND (worker_id = ?1 OR " + LinkSql.sameFileName(2, 3) + ") "
+                + "AND NOT (status = 'failed' AND pid IS NULL) ORDER BY spawned_at DESC");
+        byName.setString(1, io.taclog.parse.TranscriptPaths.stem(ref.sourcePath()));
+        LinkSql.bindFileName(byName, 2, 3, ref.sourcePath());
+        List<String[]> rows = LinkSql.rows(byName);
+        if (rows.stream().map(r -> r[3]).distinct().count() > 1) {
+            // the same name in the folders of several tasks (worker.jsonl): the name says nothing, and a
+            // wrong task is worse than none (taclog.coordinator.path-map tells the folders apart)
+            return null;
         }
-        PreparedStatement byName = ctx.statement("SELECT worker_id, spawned_at, time_source " + byNameWhere
-                + " ORDER BY spawned_at DESC");
-        bindName(byName, ref.sourcePath(), name);
-        return latestSpawnBefore(LinkSql.rows(byName), at, timeSource);
-    }
-
-    private static void bindName(PreparedStatement ps, String path, String name) throws SQLException {
-        ps.setString(1, io.taclog.parse.TranscriptPaths.stem(path));
-        ps.setString(2, "/" + name);
-        ps.setString(3, "\\" + name);
+        return latestSpawnBefore(rows, at, timeSource);
     }
 
     /** Of candidate spawns (newest first), the latest one before the stream began; null if none fits. */

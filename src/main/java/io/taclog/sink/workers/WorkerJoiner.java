@@ -80,12 +80,10 @@ final class WorkerJoiner {
         if (found != null || w.logFile() == null) {
             return found;
         }
-        String name = java.nio.file.Path.of(w.logFile()).getFileName().toString();
         PreparedStatement byName = ctx.statement("SELECT worker_id, first_activity_at, time_source FROM "
-                + "worker_sessions WHERE origin = 'transcript' AND (substr(log_file, -length(?1)) = ?1 "
-                + "OR substr(log_file, -length(?2)) = ?2) ORDER BY first_activity_at");
-        byName.setString(1, "/" + name);
-        byName.setString(2, "\\" + name);
+                + "worker_sessions WHERE origin = 'transcript' AND " + LinkSql.sameFileName(1, 2)
+                + " ORDER BY first_activity_at");
+        LinkSql.bindFileName(byName, 1, 2, w.logFile());
         List<String[]> rows = LinkSql.rows(byName);
         // the same name in several folders (worker.jsonl per task): the name says nothing; no link is better
         // than a wrong one (taclog.coordinator.path-map tells the folders apart)
