@@ -70,7 +70,7 @@ public final class WorkQueueStep {
     private void awaitOtherSources() throws InterruptedException {
         long deadline = System.nanoTime() + waitLimit.toNanos();
         // a route that has not started yet has not registered: waiting only for the registered ones raced it
-        while (!monitor.drainedExcept(id -> id.startsWith(PREFIX), waitForLogs)) {
+        while (!monitor.kindsDrained(waitForLogs)) {
             if (System.nanoTime() > deadline) {
                 LOG.warn("other sources not caught up after {}; applying the work queue anyway", waitLimit);
                 return;

@@ -53,17 +53,34 @@ public final class IngestMonitor {
         if (earlier == null || earlier.isEmpty()) {
             return true;
         }
-        java.util.Set<String> missing = new java.util.HashSet<>(earlier);
+        java.util.Set<String> notStarted = notStarted(earlier);
+        return notStarted != null
+                && (notStarted.isEmpty() || System.nanoTime() - waitingSinceNanos > NEVER_STARTED.toNanos());
+    }
+
+    /**
+     * True once a source of each of {@code kinds} has registered and every source of those kinds is drained: one
+     * that did not start yet cannot count as caught up (a backfill applies the work queue's current version after
+     * the logs that came before it).
+     */
+    public boolean kindsDrained(java.util.Set<String> kinds) {
+        java.util.Set<String> notStarted = notStarted(kinds);
+        return notStarted != null && notStarted.isEmpty();
+    }
+
+    /** The kinds among {@code kinds} no source has registered for; null while a registered one is not drained. */
+    private java.util.Set<String> notStarted(java.util.Set<String> kinds) {
+        java.util.Set<String> missing = new java.util.HashSet<>(kinds);
         for (var e : drained.entrySet()) {
             String k = kindOf(e.getKey());
-            if (earlier.contains(k)) {
+            if (kinds.contains(k)) {
                 if (!e.getValue()) {
-                    return false;
+                    return null;
                 }
                 missing.remove(k);
             }
         }
-        return missing.isEmpty() || System.nanoTime() - waitingSinceNanos > NEVER_STARTED.toNanos();
+        return missing;
     }
 
     /** The kind a source id names: ids end in {@code :<kind>} (route id, then the source kind). */
@@ -127,28 +144,6 @@ public final class IngestMonitor {
     }
 
 
-    /**
-     * True once a source not matched by {@code except} registered, all such sources are drained, and a source of
-     * each of {@code kinds} (source ids end in {@code :<kind>}) has registered: one that did not start yet cannot
-     * count as caught up (a backfill applies the work queue's current version after the logs that came before
-     * it).
-     */
-    public boolean drainedExcept(java.util.function.Predicate<String> except, java.util.Set<String> kinds) {
-        boolean any = false;
-        java.util.Set<String> missing = new java.util.HashSet<>(kinds);
-        for (var e : drained.entrySet()) {
-            if (except.test(e.getKey())) {
-                continue;
-            }
-            any = true;
-            if (!e.getValue()) {
-                return false;
-            }
-            String id = e.getKey();
-            missing.remove(kindOf(id));
-        }
-        return any && missing.isEmpty();
-    }
 
     /** Waits until every source is drained; false on timeout. */
     public boolean awaitDrained(Duration timeout, Runnable onTick) throws InterruptedException {

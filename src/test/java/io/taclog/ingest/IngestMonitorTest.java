@@ -31,4 +31,17 @@ class IngestMonitorTest {
         monitor.register("events:" + SourceKinds.COORDINATOR_EVENTS);
         assertFalse(monitor.mayRead(SourceKinds.TRANSCRIPTS, longAgo), "a started source is always waited for");
     }
+
+    @Test
+    void theWorkQueueWaitsForEveryConfiguredKindToStartAndDrain() {
+        Set<String> logs = Set.of(SourceKinds.TRANSCRIPTS, SourceKinds.COORDINATOR_LOG);
+        monitor.register("work-queue:/q/tasks.md"); // the queue's own source is not one of the kinds
+        monitor.register("transcripts:" + SourceKinds.TRANSCRIPTS);
+        monitor.drained("transcripts:" + SourceKinds.TRANSCRIPTS);
+        assertFalse(monitor.kindsDrained(logs), "the coordinator log's route has not started");
+        monitor.register("coordinator-log:" + SourceKinds.COORDINATOR_LOG);
+        assertFalse(monitor.kindsDrained(logs));
+        monitor.drained("coordinator-log:" + SourceKinds.COORDINATOR_LOG);
+        assertTrue(monitor.kindsDrained(logs));
+    }
 }
