@@ -120,9 +120,11 @@ class SidecarCrashIT {
                 "nothing was truncated, so no generation may have been restarted: " + l.generations());
         List<Path> onDisk;
         try (Stream<Path> files = Files.list(watch)) {
-            onDisk = files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
+            // a rotation at the very end leaves a new, empty live file: nothing to read, so no generation
+            onDisk = files.filter(p -> p.toString().endsWith(".jsonl")).filter(p -> p.toFile().length() > 0)
+                    .sorted().toList();
         }
-        assertEquals(onDisk.size(), l.generations().size(), "one generation per file on disk");
+        assertEquals(onDisk.size(), l.generations().size(), "one generation per file with content on disk");
         for (Path p : onDisk) {
             assertEquals(Files.size(p), l.current(p).committedOffset(), p + " is committed to its end");
         }
