@@ -132,6 +132,9 @@ public final class IngestMonitor {
 
     public void drained(String source) {
         drained.put(source, true);
+        synchronized (this) {
+            notifyAll(); // the backfill waiting in awaitDrained ends now, not at its next tick
+        }
     }
 
     public void undrained(String source) {

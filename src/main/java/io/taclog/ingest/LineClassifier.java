@@ -58,7 +58,7 @@ public final class LineClassifier {
                         : line.flaw() == LineFlaw.NO_TERMINATOR ? "unterminated last line; " : "";
                 return LineOutcome.reject(prefix + "invalid JSON: " + shortMessage(e));
             }
-            if (mayEscapeASurrogate(b) && LoneSurrogates.in(node)) {
+            if (LoneSurrogates.mayBeEscapedIn(b) && LoneSurrogates.in(node)) {
                 // stored as text, such a string would silently turn into another ('?'), ids and keys with it
                 return LineOutcome.reject("a JSON string holds a lone UTF-16 surrogate (\\ud800-\\udfff without "
                         + "its pair): not text that can be stored as it was written");
@@ -133,19 +133,6 @@ public final class LineClassifier {
             }
         }
         return null;
-    }
-
-    /** Whether the line has a {@code \\uD800}-{@code \\uDFFF} escape at all: the tree is walked only then. */
-    private static boolean mayEscapeASurrogate(byte[] b) {
-        for (int i = 0; i + 3 < b.length; i++) {
-            if (b[i] == '\\' && b[i + 1] == 'u' && (b[i + 2] == 'd' || b[i + 2] == 'D')) {
-                byte c = b[i + 3];
-                if (c >= '8' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static int firstNonBlank(byte[] b) {

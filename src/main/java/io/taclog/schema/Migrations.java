@@ -25,7 +25,9 @@ public final class Migrations {
             new Migration(5, "tool pairs within their worker, deferred indexes",
                     "db/migration/V005__scoped_tool_pairs_and_deferred_indexes.sql"),
             new Migration(6, "Codex review threads paired with their parent",
-                    "db/migration/V006__codex_review_threads.sql"));
+                    "db/migration/V006__codex_review_threads.sql"),
+            new Migration(7, "one index for a worker's messages, not two",
+                    "db/migration/V007__drop_duplicate_conversation_index.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

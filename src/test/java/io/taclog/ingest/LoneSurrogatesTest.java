@@ -38,4 +38,21 @@ class LoneSurrogatesTest {
         // an emoji written the way Python's json.dumps escapes it by default
         assertEquals(new LineOutcome.Skipped(SkipReasons.NO_HANDLER), classify("{\"type\":\"\\ud83d\\ude80\"}"));
     }
+
+    @Test
+    void theRawScanFindsAnEscapeAtEveryAlignmentAndNothingElse() {
+        for (int pad = 0; pad < 20; pad++) {
+            String lead = "x".repeat(pad);
+            for (String esc : new String[] {"\\ud800", "\\uDBFF", "\\udc0a", "\\uDFFF"}) {
+                assertTrue(LoneSurrogates.mayBeEscapedIn((lead + esc + "\"").getBytes(StandardCharsets.UTF_8)),
+                        lead + esc);
+                assertTrue(LoneSurrogates.mayBeEscapedIn((lead + esc).getBytes(StandardCharsets.UTF_8)), lead + esc);
+            }
+            for (String no : new String[] {"\\u0041", "\\ud7ff", "\\ue000", "\\ud", "\\\\\\", "ud800",
+                "\\u\\ud"}) {
+                assertEquals(false, LoneSurrogates.mayBeEscapedIn((lead + no).getBytes(StandardCharsets.UTF_8)),
+                        lead + no);
+            }
+        }
+    }
 }
