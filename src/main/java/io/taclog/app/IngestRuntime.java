@@ -11,6 +11,7 @@ import io.taclog.sink.Database;
 import io.taclog.sink.DatabaseSettings;
 import io.taclog.sink.DeferredIndexes;
 import io.taclog.sink.FactWriters;
+import io.taclog.sink.FreshLoad;
 import io.taclog.sink.SqliteFileRegistry;
 import io.taclog.source.TailOptions;
 import java.nio.file.Path;
@@ -51,14 +52,30 @@ public final class IngestRuntime implements AutoCloseable {
     }
 
     public static IngestRuntime open(TaclogConfig config, boolean backfill, Clock clock) throws SQLException {
-        Database db = Database.open(config.get(ConfigKeys.DB), databaseSettings(config));
+        return wire(config, Database.open(config.get(ConfigKeys.DB), databaseSettings(config)), backfill, clock);
+    }
+
+    /**
+     * The runtime of the {@code backfill} command: a database that does not exist yet is built as a fresh load
+     * ({@link FreshLoad}, unless {@code taclog.backfill.fresh-load} is off) and appears when the runtime closes.
+     */
+    public static IngestRuntime openBackfill(TaclogConfig config) throws SQLException {
+        Path path = config.get(ConfigKeys.DB);
+        Database db = config.get(ConfigKeys.BACKFILL_FRESH_LOAD) && FreshLoad.possible(path)
+                ? Database.openFreshLoad(path, databaseSettings(config))
+                : Database.open(path, databaseSettings(config));
+        return wire(config, db, true, Clock.systemUTC());
+    }
+
+    private static IngestRuntime wire(TaclogConfig config, Database db, boolean backfill, Clock clock)
+            throws SQLException {
         try {
             Migrator.migrate(db);
             if (!backfill) {
                 DeferredIndexes.build(db); // a bulk load was interrupted: the sidecar's queries need them
             }
         } catch (SQLException | RuntimeException e) {
-            db.close();
+            db.discard();
             throw e;
         }
         IngestRuntime r = new IngestRuntime(config, db, backfill, clock);

@@ -69,7 +69,7 @@ public final class BackfillCommand implements Callable<Integer> {
         TaclogConfig config = sources.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (IngestRuntime runtime = IngestRuntime.open(config, true)) {
+        try (IngestRuntime runtime = IngestRuntime.openBackfill(config)) {
             BackfillReport report = new BackfillReport(runtime);
             report.before();
             IngestMonitor monitor = runtime.monitor();

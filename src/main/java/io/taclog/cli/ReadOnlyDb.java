@@ -1,6 +1,7 @@
 package io.taclog.cli;
 
 import io.taclog.schema.Migrations;
+import io.taclog.sink.FreshLoad;
 import io.taclog.sink.ReadOnlyDatabase;
 import io.taclog.sink.SqliteErrors;
 import java.nio.file.Files;
@@ -18,6 +19,10 @@ public final class ReadOnlyDb {
     }
 
     public static Connection open(Path db) {
+        if (!Files.exists(db) && Files.exists(FreshLoad.loadingPath(db))) {
+            throw new CliException(Main.FAILURE, "database " + db + " does not exist yet: a first backfill is "
+                    + "building it (as " + FreshLoad.loadingPath(db) + ") and it appears when that load ends");
+        }
         if (!Files.exists(db)) {
             throw new CliException(Main.FAILURE, "database " + db + " does not exist (run `taclog backfill` or "
                     + "`taclog run` first, or pass --db)");

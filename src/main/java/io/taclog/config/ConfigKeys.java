@@ -116,6 +116,12 @@ public final class ConfigKeys {
                     + "64 MiB (a first import); an interrupted run builds them at the next start.",
             Parsers.oneOf("auto", "always", "never"));
 
+    public static final ConfigKey<Boolean> BACKFILL_FRESH_LOAD = key("taclog.backfill.fresh-load", "true", "true or "
+            + "false", RARE, "A backfill into a database file that does not exist yet builds it as DB.loading with the "
+            + "journal in memory and no fsync, and gives it its name when the load ends (a crash leaves only "
+            + "DB.loading, which the next backfill discards and redoes). Nothing can read the database before then.",
+            Parsers::bool);
+
     public static final ConfigKey<Long> SCAN_INTERVAL = key("taclog.scan-interval-ms", "1000", "milliseconds", RARE,
             "How often watched directories are walked for new, renamed and vanished files.",
             Parsers.longIn(50, 3_600_000));
@@ -202,7 +208,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
             TASK_PATTERN, PRICES_FILE, TIMEZONE, MAX_LINE_BYTES, BATCH_MAX_LINES, BATCH_MAX_BYTES, BATCH_MAX_WAIT,
-            WRITER_QUEUE, BACKFILL_DEFER_INDEXES, SCAN_INTERVAL, FULL_SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT,
+            WRITER_QUEUE, BACKFILL_DEFER_INDEXES, BACKFILL_FRESH_LOAD, SCAN_INTERVAL, FULL_SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT,
             IDLE_CLOSE, NUL_HOLE_GRACE,
             DB_BUSY_TIMEOUT, DB_RETRY_MAX, DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES,
             QUEUE_POLL, COORDINATOR_RULES,

@@ -36,6 +36,11 @@ public final class Database implements AutoCloseable {
     private final DatabaseSettings settings;
     private final List<TransactionHook> hooks = new CopyOnWriteArrayList<>();
     private final Checkpointer checkpointer;
+    /** Non-null for a fresh load ({@link FreshLoad}): the name the file takes when it is closed. */
+    private final Path publishAs;
+    /** A fresh load's file forced to disk as it grows (null otherwise). */
+    private final PeriodicSync periodicSync;
+    private boolean closed;
 
     /**
      * Work that rides along with every write transaction: {@link #beforeWork} runs inside it before the
@@ -49,15 +54,56 @@ public final class Database implements AutoCloseable {
         void afterRollback();
     }
 
-    private Database(Path path, Connection writer, DatabaseSettings settings, Checkpointer checkpointer) {
+    private Database(Path path, Connection writer, DatabaseSettings settings, Checkpointer checkpointer,
+                     Path publishAs) {
         this.path = path;
         this.writer = writer;
         this.settings = settings;
         this.checkpointer = checkpointer;
+        this.publishAs = publishAs;
+        this.periodicSync = publishAs == null ? null : new PeriodicSync(path, 500);
     }
 
     /** Opens (creating if needed) the database for writing. Migrations are applied by the caller. */
     public static Database open(Path path, DatabaseSettings settings) throws SQLException {
+        createParent(path);
+        SQLiteConfig cfg = writerConfig(settings);
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        Connection c = cfg.createConnection("jdbc:sqlite:" + path);
+        try (Statement st = c.createStatement()) {
+            st.execute("PRAGMA wal_autocheckpoint = 0"); // the checkpointer thread does it, off the commit path
+        }
+        return new Database(path, c, settings, new Checkpointer(path, settings.busyTimeoutMillis(), 200), null);
+    }
+
+    /**
+     * Opens a new database {@code path} for a first load ({@link FreshLoad}; the caller checked
+     * {@link FreshLoad#possible}): it is written under a temporary name, and {@link #close} publishes it.
+     */
+    public static Database openFreshLoad(Path path, DatabaseSettings settings) throws SQLException {
+        Path loading = FreshLoad.loadingPath(path);
+        createParent(loading);
+        SQLiteConfig cfg = writerConfig(settings);
+        cfg.setJournalMode(SQLiteConfig.JournalMode.MEMORY); // a failed batch still rolls back
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.OFF); // one fsync at the publish instead
+        cfg.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE); // no other reader or writer until it is published
+        return new Database(loading, cfg.createConnection("jdbc:sqlite:" + loading), settings, null, path);
+    }
+
+    private static SQLiteConfig writerConfig(DatabaseSettings settings) {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setBusyTimeout(settings.busyTimeoutMillis());
+        cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        cfg.setCacheSize(-settings.cacheKib());
+        cfg.setJournalSizeLimit(64 * 1024 * 1024);
+        // the driver's default runs and prepares "SELECT last_insert_rowid()" after every INSERT (a tenth of
+        // the writer's time in a backfill); no writer reads generated keys
+        cfg.setGetGeneratedKeys(false);
+        return cfg;
+    }
+
+    private static void createParent(Path path) throws SQLException {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {
@@ -66,21 +112,6 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new SQLException("cannot create the directory of database " + path + ": " + e.getMessage(), e);
         }
-        SQLiteConfig cfg = new SQLiteConfig();
-        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        cfg.setBusyTimeout(settings.busyTimeoutMillis());
-        cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        cfg.setCacheSize(-settings.cacheKib());
-        cfg.setJournalSizeLimit(64 * 1024 * 1024);
-        // the driver's default runs and prepares "SELECT last_insert_rowid()" after every INSERT (a tenth of
-        // the writer's time in a backfill); no writer reads generated keys
-        cfg.setGetGeneratedKeys(false);
-        Connection c = cfg.createConnection("jdbc:sqlite:" + path);
-        try (Statement st = c.createStatement()) {
-            st.execute("PRAGMA wal_autocheckpoint = 0"); // the checkpointer thread does it, off the commit path
-        }
-        return new Database(path, c, settings, new Checkpointer(path, settings.busyTimeoutMillis(), 200));
     }
 
     /** Opens a read-only connection (queries, validation): never takes the write lock. */
@@ -88,8 +119,14 @@ public final class Database implements AutoCloseable {
         return ReadOnlyDatabase.open(path, busyTimeoutMillis);
     }
 
+    /** The file written now: the database, or during a fresh load its temporary name. */
     public Path path() {
         return path;
+    }
+
+    /** True while this is a fresh load that {@link #close} publishes. */
+    public boolean freshLoad() {
+        return publishAs != null;
     }
 
     /** Adds work to every later write transaction (the file registry's pending changes). */
@@ -115,7 +152,9 @@ public final class Database implements AutoCloseable {
                     }
                     T result = work.run(writer);
                     exec("COMMIT");
-                    checkpointer.committed();
+                    if (checkpointer != null) {
+                        checkpointer.committed();
+                    }
                     hooks.forEach(TransactionHook::afterCommit);
                     return result;
                 } catch (SQLException e) {
@@ -196,6 +235,9 @@ public final class Database implements AutoCloseable {
 
     /** Checkpoints the WAL into the main file (at shutdown, so the file is self-contained). */
     public void checkpoint() {
+        if (publishAs != null) {
+            return; // no log: the publish leaves the file self-contained
+        }
         try {
             withWriter(c -> {
                 try (Statement s = c.createStatement()) {
@@ -208,9 +250,52 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the database after a start that failed (a migration, say): a fresh load is deleted, not
+     * published, so the next backfill starts it again.
+     */
+    public void discard() {
+        if (publishAs == null) {
+            close();
+            return;
+        }
+        Path target = publishAs;
+        try {
+            closeConnection();
+        } finally {
+            closed = true;
+            try {
+                FreshLoad.discard(path);
+            } catch (SQLException e) {
+                LOG.warn("{} (for {})", e.getMessage(), target);
+            }
+        }
+    }
+
+    /**
+     * Closes the writer connection. A fresh load is then published under its real name: everything it
+     * committed is consistent, also after a timeout or a failed batch; a failure to publish is thrown.
+     */
     @Override
     public void close() {
-        checkpointer.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeConnection();
+        if (publishAs != null) {
+            try {
+                FreshLoad.publish(path, publishAs);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+    }
+
+    private void closeConnection() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         lock.lock();
         try {
             for (PreparedStatement ps : statements.values()) {
@@ -226,6 +311,10 @@ public final class Database implements AutoCloseable {
             LOG.warn("closing {}: {}", path, e.getMessage());
         } finally {
             lock.unlock();
+            if (periodicSync != null) {
+                // after the connection: closing another descriptor of the file drops SQLite's POSIX locks on it
+                periodicSync.close();
+            }
         }
     }
 }

@@ -40,7 +40,7 @@ public final class BackfillBenchmark {
         TaclogConfig config = TaclogConfig.load(Optional.empty(), cfg);
         resetPeaks();
         long t0 = System.nanoTime();
-        try (IngestRuntime rt = IngestRuntime.open(config, true)) {
+        try (IngestRuntime rt = IngestRuntime.openBackfill(config)) {
             CamelSidecar sidecar = new CamelSidecar(rt);
             long tStart = System.nanoTime();
             sidecar.start();
