@@ -30,6 +30,7 @@ public final class IngestRuntime implements AutoCloseable {
     private final Database db;
     private final SqliteFileRegistry registry;
     private final BatchParser parser;
+    private final FactWriters factWriters;
     private final BatchWriter writer;
     private final IngestMonitor monitor = new IngestMonitor();
     private final boolean backfill;
@@ -43,7 +44,8 @@ public final class IngestRuntime implements AutoCloseable {
         this.formats = new Formats(config, clock);
         formats.attach(config, db, monitor, clock, backfill);
         this.parser = new BatchParser(formats.parsers(), backfill);
-        this.writer = new BatchWriter(db, new FactWriters(formats.writers()), clock, registry);
+        this.factWriters = new FactWriters(formats.writers());
+        this.writer = new BatchWriter(db, factWriters, clock, registry);
     }
 
     /** Opens and migrates the database and wires the pipeline. */
@@ -117,6 +119,11 @@ public final class IngestRuntime implements AutoCloseable {
 
     public BatchParser parser() {
         return parser;
+    }
+
+    /** The fact writers (their batch planners run in the route's planBatch step). */
+    public FactWriters factWriters() {
+        return factWriters;
     }
 
     public BatchWriter writer() {

@@ -1,6 +1,7 @@
 package io.taclog.camel;
 
 import io.taclog.app.IngestRuntime;
+import io.taclog.enrich.pricing.BatchPricing;
 import org.apache.camel.main.Main;
 
 /**
@@ -18,6 +19,8 @@ public final class CamelSidecar {
         main.setOverrideProperties(runtime.config().camelProperties());
         main.bind("jsonl-tail", new TailComponent(runtime.registry(), runtime.tailDefaults(), runtime.monitor()));
         main.bind("parseBatch", new ParseBatchProcessor(runtime.parser()));
+        main.bind("planBatch", new PlanBatchProcessor(runtime.factWriters()));
+        main.bind("priceCalls", new PriceCallsProcessor(new BatchPricing(runtime.formats().prices())));
         main.bind("commitBatch", new CommitBatchProcessor(runtime.writer()));
         runtime.formats().camelBeans().forEach(main::bind);
         // one work-queue route per configured tasks.md, from the YAML template (Camel Main collects route builders)

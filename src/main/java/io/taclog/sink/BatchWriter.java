@@ -81,8 +81,11 @@ public final class BatchWriter {
             deltas.put(r.fileId(), new LedgerDelta());
         }
         WriteContext ctx = new WriteContext(db, now);
-        // lines stored one by one must each stand alone: no statement may cover facts of other lines
-        Map<Fact, Fact> plan = isolateLines ? Map.of() : writers.plan(factsOf(batch.lines()));
+        // lines stored one by one must each stand alone: no statement may cover facts of other lines. Without
+        // the planBatch step in the route, the plan is made here.
+        Map<Fact, Fact> plan = isolateLines ? Map.of()
+                : batch.plan() != null ? batch.plan() : writers.plan(factsOf(batch.lines()));
+        ctx.prices(batch.prices());
         int rows = 0;
         int skipped = 0;
         int rejected = 0;
@@ -270,6 +273,22 @@ public final class BatchWriter {
         LineWriteFailure(Exception cause) {
             super(cause);
         }
+    }
+
+    /** The facts the writer will store for a batch: after its plan (when planned), absorbed ones left out. */
+    public static List<Fact> factsToStore(ParsedBatch batch) {
+        List<Fact> facts = factsOf(batch.lines());
+        if (batch.plan() == null) {
+            return facts;
+        }
+        List<Fact> out = new ArrayList<>(facts.size());
+        for (Fact f : facts) {
+            Fact planned = batch.plan().getOrDefault(f, f);
+            if (planned != BatchPlanner.ABSORBED) {
+                out.add(planned);
+            }
+        }
+        return out;
     }
 
     /** Collects the facts of a list of lines (used by validation to recount rows). */

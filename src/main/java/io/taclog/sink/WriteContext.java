@@ -1,5 +1,7 @@
 package io.taclog.sink;
 
+import io.taclog.enrich.pricing.CostEstimate;
+import io.taclog.model.Fact;
 import io.taclog.source.SourceFile;
 import io.taclog.source.SourceLine;
 import java.sql.PreparedStatement;
@@ -22,6 +24,7 @@ public final class WriteContext {
     private SourceFile file;
     private SourceLine line;
     private Instant observedAt;
+    private Map<Fact, CostEstimate> prices = Map.of();
 
     WriteContext(Database db, Instant now) {
         this.db = db;
@@ -55,6 +58,15 @@ public final class WriteContext {
 
     public Instant observedAt() {
         return observedAt;
+    }
+
+    void prices(Map<Fact, CostEstimate> batchPrices) {
+        this.prices = batchPrices == null ? Map.of() : batchPrices;
+    }
+
+    /** The estimate the route's priceCalls step made for this very fact, or null (then the writer prices it). */
+    public CostEstimate pricedInRoute(Fact fact) {
+        return prices.get(fact);
     }
 
     /** Work to run once just before the transaction commits (e.g. one activity update per worker), by key. */

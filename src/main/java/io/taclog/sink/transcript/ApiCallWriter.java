@@ -82,7 +82,10 @@ public final class ApiCallWriter implements FactWriter<ApiCallObserved>, BatchPl
     public void write(ApiCallObserved c, WriteContext ctx) throws SQLException {
         String worker = linker.workerFor(c.stream(), c.at(), c.timeSource(), ctx);
         TokenUsage u = c.usage();
-        CostEstimate est = prices.estimate(c.model(), u);
+        CostEstimate est = ctx.pricedInRoute(c);
+        if (est == null) {
+            est = prices.estimate(c.model(), u); // the route has no priceCalls step, or the line is stored alone
+        }
         if (upsert(worker, c.dedupKey(), c, est, ctx) == 0 && c.requestId() != null) {
             // same message id, another request: another call
             upsert(worker, c.dedupKey() + ":" + c.requestId(), c, est, ctx);
