@@ -1,4 +1,4 @@
--- Schema v8: a worker that nothing links to a task keeps task_id NULL (docs/transcripts.md, "Linking").
+-- Schema v8: a worker that nothing links to a task keeps task_id NULL (docs/transcripts.md, "Linking to a task").
 --
 -- Until v7 a transcript that no coordinator worker claimed and whose path named no task was filed under a
 -- placeholder task made from its stream key (the agent's session id, or 'file:<path>'): one made-up task per

@@ -98,7 +98,7 @@ public final class TaskCommand implements Callable<Integer> {
         if (Rows.one(c, "SELECT task_id FROM tasks WHERE task_id = ?", taskId) != null) {
             return;
         }
-        // before issue 9 an unlinked transcript's session id served as its task id: say where that work went
+        // until schema v8 an unlinked transcript's session id served as its task id: say where that work went
         Map<String, Object> unassigned = Rows.one(c, "SELECT worker_id FROM worker_sessions WHERE task_id IS NULL "
                 + "AND (agent_session_id = ? OR worker_id = ?) LIMIT 1", taskId, taskId);
         if (unassigned != null) {
