@@ -1,5 +1,6 @@
 package io.taclog.query;
 
+import io.taclog.sink.workers.WorkerLinker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -116,6 +117,19 @@ public final class CostQuery {
             + "SUM(a.tokens_cached_read), SUM(a.tokens_cached_write), SUM(a.estimated_cost_usd), "
             + "SUM(a.estimated_cost_usd IS NULL)";
 
+    /** The group of calls whose worker no task claims (no coordinator record, no task in the path). */
+    public static final String UNASSIGNED = "(unassigned)";
+    /** Prefix of the groups that split the work seen only in transcripts by the agent's session. */
+    public static final String TRANSCRIPT_SESSION = "transcript ";
+    private static final String TASK_GROUP = "COALESCE(w.task_id, '" + UNASSIGNED + "')";
+    /**
+     * A coordinator session as it is; the synthetic one of transcript-only workers split by the agent's own
+     * session (its file when it has none), which is the only grouping unassigned work has.
+     */
+    private static final String SESSION_GROUP = "CASE WHEN w.session_id = '" + WorkerLinker.NO_COORDINATOR
+            + "' THEN '" + TRANSCRIPT_SESSION + "' || COALESCE(w.agent_session_id, w.worker_id) "
+            + "ELSE COALESCE(w.session_id, '(no session)') END";
+
     /**
      * The cells of a window, from the covering index {@code idx_api_calls_cost_window}. Worker rows are joined
      * only when grouping by task or session, and then to cells already summed per worker: a join per call cost
@@ -123,8 +137,7 @@ public final class CostQuery {
      */
     private static String cellsSql(CostGrouping by) {
         if (by == CostGrouping.TASK || by == CostGrouping.SESSION) {
-            String group = by == CostGrouping.TASK ? "COALESCE(w.task_id, '(no task)')"
-                    : "COALESCE(w.session_id, '(no session)')";
+            String group = by == CostGrouping.TASK ? TASK_GROUP : SESSION_GROUP;
             return "SELECT c.prorated, " + group + ", '', c.model, SUM(c.n), SUM(c.tin), SUM(c.tout), SUM(c.tcr), "
                     + "SUM(c.tcw), SUM(c.est), SUM(c.unpriced) FROM (SELECT a.worker_id AS worker, CASE WHEN "
                     + REPORTING + " THEN a.worker_id END AS prorated, a.model AS model, COUNT(*) AS n, "

@@ -27,7 +27,9 @@ public final class Migrations {
             new Migration(6, "Codex review threads paired with their parent",
                     "db/migration/V006__codex_review_threads.sql"),
             new Migration(7, "one index for a worker's messages, not two",
-                    "db/migration/V007__drop_duplicate_conversation_index.sql"));
+                    "db/migration/V007__drop_duplicate_conversation_index.sql"),
+            new Migration(8, "workers no task claims keep task_id NULL, not a task made from their session",
+                    "db/migration/V008__unassigned_workers.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -4,6 +4,7 @@ import io.taclog.cli.CliException;
 import io.taclog.cli.Format;
 import io.taclog.cli.Main;
 import io.taclog.cli.Tabular;
+import io.taclog.query.CostQuery;
 import io.taclog.query.Rows;
 import io.taclog.query.TaskStory;
 import java.io.PrintWriter;
@@ -96,6 +97,14 @@ public final class TaskCommand implements Callable<Integer> {
     static void requireTask(Connection c, String taskId) throws SQLException {
         if (Rows.one(c, "SELECT task_id FROM tasks WHERE task_id = ?", taskId) != null) {
             return;
+        }
+        // until schema v8 an unlinked transcript's session id served as its task id: say where that work went
+        Map<String, Object> unassigned = Rows.one(c, "SELECT worker_id FROM worker_sessions WHERE task_id IS NULL "
+                + "AND (agent_session_id = ? OR worker_id = ?) LIMIT 1", taskId, taskId);
+        if (unassigned != null) {
+            throw new CliException(Main.FAILURE, "no task '" + taskId + "': worker " + unassigned.get("worker_id")
+                    + " of that transcript is " + CostQuery.UNASSIGNED + " (nothing links it to a task); see "
+                    + "`taclog query cost --by session`");
         }
         String digits = taskId.replaceAll("\\D", "");
         List<Map<String, Object>> near = Rows.query(c, "SELECT task_id FROM tasks WHERE task_id LIKE ? "

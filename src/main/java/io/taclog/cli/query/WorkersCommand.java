@@ -1,7 +1,9 @@
 package io.taclog.cli.query;
 
 import io.taclog.cli.CliException;
+import io.taclog.cli.Format;
 import io.taclog.cli.Main;
+import io.taclog.query.CostQuery;
 import io.taclog.query.WorkersQuery;
 import java.sql.Connection;
 import java.time.Instant;
@@ -46,6 +48,10 @@ public final class WorkersCommand implements Callable<Integer> {
                     "calls", "cost_usd", "basis")
                 : List.of("worker_id", "task_id", "failed_at", "exit_code", "failure_reason", "calls", "cost_usd",
                     "basis");
+        if (options.format() == Format.TABLE) {
+            // JSON and CSV keep the NULL: "(unassigned)" is a label, not a task id
+            rows.forEach(r -> r.putIfAbsent("task_id", CostQuery.UNASSIGNED));
+        }
         MapRows.print(spec.commandLine().getOut(), options.format(), rows, cols,
                 active ? "No active workers." : "No failed workers.");
         return Main.OK;

@@ -30,10 +30,15 @@ public final class WorkerStatusWriter implements FactWriter<WorkerStatusChanged>
 
     @Override
     public void write(WorkerStatusChanged s, WriteContext ctx) throws SQLException {
-        String task = Sql.one(ctx, "SELECT task_id FROM worker_sessions WHERE worker_id = ?", s.workerId());
-        if (task == null) {
-            defer(ctx, s);
-            return;
+        PreparedStatement ps = ctx.statement("SELECT task_id FROM worker_sessions WHERE worker_id = ?");
+        ps.setString(1, s.workerId());
+        String task;
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                defer(ctx, s);
+                return;
+            }
+            task = rs.getString(1); // NULL for a worker no task claims: the status still applies
         }
         apply(ctx, s, task);
     }

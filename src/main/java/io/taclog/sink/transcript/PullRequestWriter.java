@@ -95,6 +95,9 @@ public final class PullRequestWriter implements FactWriter<PullRequestObserved> 
             session = rs.getString(1);
             task = rs.getString(2);
         }
+        if (task == null) {
+            return; // an unassigned worker: no task to complete (its pr_created event keeps the evidence)
+        }
         String evidence = io.taclog.parse.tac8.JsonObj.of().put("rule", "gh pr create printed a new pull request in "
                 + "the worker's transcript").put("evidence", p.evidence())
                 .put("file", p.stream().sourcePath()).put("agent_session_id", p.stream().agentSessionId()).json();

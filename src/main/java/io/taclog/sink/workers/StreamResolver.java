@@ -67,9 +67,13 @@ final class StreamResolver {
         }
         int quality = ref.workerHint() != null ? NAME_FROM_PATH : NAME_FROM_SESSION;
         String base = ref.workerHint() != null ? ref.workerHint() : streamKey;
-        String task = ref.taskHint() != null ? ref.taskHint() : streamKey;
+        // a task only from evidence (the path names it); without any the worker stays unassigned (NULL), never
+        // filed under a task made up from its session id: a coordinator's claim sets the task later
+        String task = ref.taskHint();
         Placeholders.ensureNoCoordinatorSession(at, ctx);
-        Placeholders.ensureTask(task, at, ctx);
+        if (task != null) {
+            Placeholders.ensureTask(task, at, ctx);
+        }
         PreparedStatement ps = ctx.statement("INSERT INTO worker_sessions(worker_id, session_id, task_id, spawned_at, "
                 + "status, log_file, origin, name_quality, agent, agent_session_id, time_source, first_activity_at, "
                 + "last_activity_at) VALUES (?,?,?,?,'running',?,'transcript',?,?,?,?,?,?) "

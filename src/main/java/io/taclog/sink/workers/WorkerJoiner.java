@@ -118,6 +118,9 @@ final class WorkerJoiner {
                 + "worker_sessions WHERE worker_id = ?1)), model = COALESCE(model, (SELECT model FROM worker_sessions "
                 + "WHERE worker_id = ?1)), "
                 + "cwd = COALESCE(cwd, (SELECT cwd FROM worker_sessions WHERE worker_id = ?1)), "
+                // the worker moved into keeps its task; an unassigned one (a Codex review's parent) takes the
+                // task the moved worker's path named
+                + "task_id = COALESCE(task_id, (SELECT task_id FROM worker_sessions WHERE worker_id = ?1)), "
                 + "first_activity_at = (SELECT first_activity_at FROM worker_sessions WHERE worker_id = ?1), "
                 + "last_activity_at = MAX(COALESCE(last_activity_at, ''), (SELECT COALESCE(last_activity_at, '') FROM "
                 + "worker_sessions WHERE worker_id = ?1)), "

@@ -146,6 +146,23 @@ class CodexReviewIT {
                 + "AND agent_session_id = ? AND partner_session_id = ?", review, parent));
         assertEquals(0L, Sql.scalar(db, "SELECT COUNT(*) FROM api_calls WHERE worker_id NOT IN "
                 + "(SELECT worker_id FROM worker_sessions)"));
+        assertEquals(1L, Sql.scalar(db, "SELECT COUNT(*) FROM worker_sessions WHERE agent = 'codex' "
+                + "AND task_id IS NULL"), "nothing names a task: the worker is unassigned");
+        assertEquals(0L, Sql.scalar(db, "SELECT COUNT(*) FROM tasks"), "and no task is made up for either stream");
+    }
+
+    @Test
+    void anUnassignedParentTakesTheTaskThePathOfItsReviewNames() throws IOException {
+        Path logs = tmp.resolve("sessions");
+        Path db = tmp.resolve("hinted.db");
+        try (TranscriptHarness h = TranscriptHarness.db(db).watch(logs).start()) {
+            Files.copy(sample(PARENT_0104), logs.resolve(PARENT_0104));
+            h.pump();
+            Files.copy(sample(REVIEW_0104), Files.createDirectories(logs.resolve("trees/gh-5")).resolve(REVIEW_0104));
+            h.pump();
+        }
+        assertEquals(List.of(Map.of("task_id", "gh-5")), Sql.rows(db, "SELECT task_id FROM worker_sessions "
+                + "WHERE agent = 'codex'"), "the merged worker keeps the only task either stream has evidence of");
     }
 
     @Test

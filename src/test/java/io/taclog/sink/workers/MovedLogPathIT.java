@@ -103,6 +103,8 @@ class MovedLogPathIT {
                 runs.toString(), "--no-progress");
         assertEquals(0L, Sql.scalar(unmapped, "SELECT COUNT(*) FROM api_calls WHERE worker_id IN ('w-1', 'w-2')"),
                 "without the map the name fits two tasks: no link rather than a wrong one");
+        assertEquals(2L, Sql.scalar(unmapped, "SELECT COUNT(*) FROM worker_sessions WHERE task_id IS NULL"),
+                "nor a task made up from the session: the transcripts are unassigned");
         Path later = tmp.resolve("later.db"); // the transcripts first, the spawns in a second run
         run("backfill", "--db", later.toString(), "--watch", runs.toString(), "--no-progress");
         run("backfill", "--db", later.toString(), "--coordinator-events", ev.toString(), "--watch", runs.toString(),
