@@ -12,6 +12,7 @@ import io.taclog.sink.DatabaseSettings;
 import io.taclog.sink.DeferredIndexes;
 import io.taclog.sink.FactWriters;
 import io.taclog.sink.FreshLoad;
+import io.taclog.sink.Outbox;
 import io.taclog.sink.SqliteFileRegistry;
 import io.taclog.source.TailOptions;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ public final class IngestRuntime implements AutoCloseable {
     private final SqliteFileRegistry registry;
     private final BatchParser parser;
     private final FactWriters factWriters;
+    private final Outbox outbox;
     private final BatchWriter writer;
     private final IngestMonitor monitor = new IngestMonitor();
     private final boolean backfill;
@@ -45,6 +47,7 @@ public final class IngestRuntime implements AutoCloseable {
         formats.attach(config, db, monitor, clock, backfill);
         this.parser = new BatchParser(formats.parsers(), backfill);
         this.factWriters = new FactWriters(formats.writers());
+        this.outbox = new Outbox(db, clock);
         this.writer = new BatchWriter(db, factWriters, clock, registry);
     }
 
@@ -73,6 +76,7 @@ public final class IngestRuntime implements AutoCloseable {
             throws SQLException {
         try {
             Migrator.migrate(db);
+            new Outbox(db, clock).install(config.get(ConfigKeys.OUTBOX_ENABLED));
             if (!backfill) {
                 DeferredIndexes.build(db); // a bulk load was interrupted: the sidecar's queries need them
             }
@@ -119,6 +123,11 @@ public final class IngestRuntime implements AutoCloseable {
 
     public BatchParser parser() {
         return parser;
+    }
+
+    /** Committed facts waiting for the publishing route (routes/outbox.camel.yaml). */
+    public Outbox outbox() {
+        return outbox;
     }
 
     /** The fact writers (their batch planners run in the route's planBatch step). */

@@ -22,6 +22,9 @@ public final class CamelSidecar {
         main.bind("planBatch", new PlanBatchProcessor(runtime.factWriters()));
         main.bind("priceCalls", new PriceCallsProcessor(new BatchPricing(runtime.formats().prices())));
         main.bind("commitBatch", new CommitBatchProcessor(runtime.writer()));
+        main.bind("outbox", runtime.outbox());
+        main.bind("outboxMessage", new OutboxMessageProcessor());
+        main.bind("outboxAcknowledge", new OutboxAcknowledgeProcessor(runtime.outbox()));
         runtime.formats().camelBeans().forEach(main::bind);
         // one work-queue route per configured tasks.md, from the YAML template (Camel Main collects route builders)
         main.bind("coordinatorQueueRoutes",

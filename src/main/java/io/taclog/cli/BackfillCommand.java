@@ -45,6 +45,8 @@ public final class BackfillCommand implements Callable<Integer> {
 
     /** A database below this size defers its indexes in {@code auto} mode (a first import, a young database). */
     private static final long DEFER_BELOW_BYTES = 64L << 20;
+    /** How long a backfill waits for the publishing route before it ends (docs/routes.md). */
+    private static final Duration PUBLISH_WAIT = Duration.ofSeconds(30);
 
     /**
      * Whether this load should drop the readers' indexes and build them at its end. {@code auto} does when the
@@ -95,6 +97,9 @@ public final class BackfillCommand implements Callable<Integer> {
                                 + " failed batches in a row; see the log above");
                     }
                 });
+                if (done && config.get(ConfigKeys.OUTBOX_ENABLED)) {
+                    awaitPublished(runtime, err);
+                }
             } finally {
                 sidecar.stop();
                 p.finish();
@@ -117,6 +122,23 @@ public final class BackfillCommand implements Callable<Integer> {
                         report.rejectedThisRun(), config.get(ConfigKeys.DB));
             }
             return Main.OK;
+        }
+    }
+
+    /**
+     * With the outbox on, the publishing route gets a little time to send what the load committed; what it
+     * cannot send now (an endpoint that is down) waits in the outbox for the next start.
+     */
+    private static void awaitPublished(IngestRuntime runtime, PrintWriter err) throws Exception {
+        long deadline = System.nanoTime() + PUBLISH_WAIT.toNanos();
+        long pending = runtime.outbox().pending();
+        while (pending > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            pending = runtime.outbox().pending();
+        }
+        if (pending > 0) {
+            err.printf("taclog: %,d committed facts not published yet (taclog.outbox.endpoint); they are sent at the "
+                    + "next start%n", pending);
         }
     }
 }

@@ -185,6 +185,25 @@ public final class ConfigKeys {
                     + "tac8-rules.yaml. Copy it to reword a template without a code change.",
             Parsers::optionalPath);
 
+    // --- publishing committed facts (routes/outbox.camel.yaml, docs/routes.md) -------------------------
+
+    public static final ConfigKey<Boolean> OUTBOX_ENABLED = key("taclog.outbox.enabled", "false", "true or false",
+            FREQUENT, "Publish committed facts (API calls stored or revised, worker status changes, warning and error "
+                    + "events) to taclog.outbox.endpoint, in commit order, at least once. Off: no outbox rows are "
+                    + "written at all.", Parsers::bool);
+
+    public static final ConfigKey<String> OUTBOX_ENDPOINT = key("taclog.outbox.endpoint", "log:taclog.outbox",
+            "Camel endpoint URI", FREQUENT, "Where the publishing route sends each fact (JSON body; headers "
+                    + "TaclogOutboxId, the idempotency key, TaclogKind and TaclogRowId): any Camel endpoint on the "
+                    + "class path, e.g. file:DIR?fileName=${header.TaclogOutboxId}.json.", Parsers::nonBlank);
+
+    public static final ConfigKey<Long> OUTBOX_POLL = key("taclog.outbox.poll-ms", "1000", "milliseconds", RARE,
+            "How often the publishing route looks for committed facts; a failed send is retried this often.",
+            Parsers.longIn(10, 3_600_000));
+
+    public static final ConfigKey<Integer> OUTBOX_BATCH = key("taclog.outbox.batch", "500", "messages", RARE,
+            "Facts sent per poll before the cursor moves (what a crash may send again).", Parsers.intIn(1, 100_000));
+
     // --- coordinator outputs (issue 4) ------------------------------------------------------------
 
     public static final ConfigKey<Long> DERIVE_CHECK_INTERVAL = key("taclog.derive.check-interval-ms", "60000",
@@ -212,5 +231,6 @@ public final class ConfigKeys {
             IDLE_CLOSE, NUL_HOLE_GRACE,
             DB_BUSY_TIMEOUT, DB_RETRY_MAX, DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES,
             QUEUE_POLL, COORDINATOR_RULES,
-            DERIVE_CHECK_INTERVAL, COORDINATOR_PATH_MAP, EVENTS_FIELD_MAP);
+            DERIVE_CHECK_INTERVAL, COORDINATOR_PATH_MAP, EVENTS_FIELD_MAP, OUTBOX_ENABLED, OUTBOX_ENDPOINT, OUTBOX_POLL,
+            OUTBOX_BATCH);
 }

@@ -70,6 +70,13 @@ final class Parsers {
         };
     }
 
+    static String nonBlank(String s) {
+        if (s == null || s.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return s.trim();
+    }
+
     static Boolean bool(String s) {
         return switch (s.toLowerCase()) {
             case "true", "yes", "on" -> true;

@@ -29,7 +29,9 @@ public final class Migrations {
             new Migration(7, "one index for a worker's messages, not two",
                     "db/migration/V007__drop_duplicate_conversation_index.sql"),
             new Migration(8, "workers no task claims keep task_id NULL, not a task made from their session",
-                    "db/migration/V008__unassigned_workers.sql"));
+                    "db/migration/V008__unassigned_workers.sql"),
+            new Migration(9, "an outbox of committed facts for publishing routes",
+                    "db/migration/V009__outbox.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

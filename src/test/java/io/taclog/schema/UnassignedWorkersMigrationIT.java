@@ -65,7 +65,7 @@ class UnassignedWorkersMigrationIT {
         List<Map<String, Object>> indexesBefore = indexes();
         List<Map<String, Object>> rowsBefore = Sql.rows(file, "SELECT rowid, * FROM worker_sessions ORDER BY rowid");
 
-        migrateToLatest();
+        migrateToVersion8();
 
         List<Map<String, Object>> columnsAfter = columns();
         assertEquals(columnsBefore.size(), columnsAfter.size());
@@ -101,7 +101,7 @@ class UnassignedWorkersMigrationIT {
 
     @Test
     void unassignsTheWorkersOfStreamKeyPlaceholdersAndDropsThePlaceholdersNothingElseNames() throws Exception {
-        migrateToLatest();
+        migrateToVersion8();
 
         assertEquals(Map.of("w-1", "gh-1", "gh-450", "gh-450", "sess-e", "sess-e", "sess-a", "-",
                 "stderr-only", "-", "sess-c", "-"), taskOfEachWorker());
@@ -118,9 +118,9 @@ class UnassignedWorkersMigrationIT {
         assertEquals(6, Sql.scalar(file, "SELECT COUNT(*) FROM worker_sessions"), "no worker lost");
     }
 
-    private void migrateToLatest() throws Exception {
+    private void migrateToVersion8() throws Exception {
         try (Database db = Database.open(file, DatabaseSettings.defaults())) {
-            assertEquals(List.of(8), Migrator.migrate(db));
+            assertEquals(List.of(8), Migrator.migrate(db, 8), "the migration under test, from version 7");
         }
     }
 
