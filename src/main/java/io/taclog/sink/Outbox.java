@@ -128,6 +128,15 @@ public final class Outbox {
         });
     }
 
+    /** Whether anything waits to be published (the publishing route loops while it does). */
+    public boolean hasPending() throws SQLException {
+        return db.withWriter(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM outbox LIMIT 1")) {
+                return rs.next();
+            }
+        });
+    }
+
     /** Messages committed and not yet acknowledged. */
     public long pending() throws SQLException {
         return db.withWriter(c -> {
