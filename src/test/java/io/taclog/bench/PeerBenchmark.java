@@ -165,11 +165,14 @@ public final class PeerBenchmark {
         }
     }
 
-    private String firstTask(Path db) throws Exception {
-        Run r = Run.of(List.of(launcher.toString(), "query", "cost", "--by", "task", "--format", "json", "--db",
-                db.toString()), null, work.resolve("tasks.json"));
-        JsonNode rows = JSON.readTree(work.resolve("tasks.json").toFile()).get("rows");
-        return r.exit() == 0 && rows.size() > 0 ? rows.get(0).get("key").asText() : "none";
+    /** A task to ask about: the first one stored, else (a corpus of unassigned transcripts) the first worker. */
+    private static String firstTask(Path db) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT COALESCE((SELECT MIN(task_id) FROM tasks), "
+                     + "(SELECT MIN(worker_id) FROM worker_sessions), 'none')")) {
+            return rs.next() ? rs.getString(1) : "none";
+        }
     }
 
     /** The cost of a file at several corpus sizes: a backfill should cost the same per file at any size. */
