@@ -21,6 +21,7 @@ public final class CamelSidecar {
         main.bind("parseBatch", new ParseBatchProcessor(runtime.parser()));
         main.bind("planBatch", new PlanBatchProcessor(runtime.factWriters()));
         main.bind("priceCalls", new PriceCallsProcessor(new BatchPricing(runtime.formats().prices())));
+        main.bind("pairToolCalls", new PairToolCallsProcessor());
         main.bind("commitBatch", new CommitBatchProcessor(runtime.writer()));
         main.bind("outbox", runtime.outbox());
         main.bind("outboxMessage", new OutboxMessageProcessor());

@@ -86,6 +86,7 @@ public final class BatchWriter {
         Map<Fact, Fact> plan = isolateLines ? Map.of()
                 : batch.plan() != null ? batch.plan() : writers.plan(factsOf(batch.lines()));
         ctx.prices(batch.prices());
+        ctx.pairs(batch.pairs());
         int rows = 0;
         int skipped = 0;
         int rejected = 0;

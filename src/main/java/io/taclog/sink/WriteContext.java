@@ -1,5 +1,6 @@
 package io.taclog.sink;
 
+import io.taclog.enrich.pairing.BatchToolPairing;
 import io.taclog.enrich.pricing.CostEstimate;
 import io.taclog.model.Fact;
 import io.taclog.source.SourceFile;
@@ -25,6 +26,7 @@ public final class WriteContext {
     private SourceLine line;
     private Instant observedAt;
     private Map<Fact, CostEstimate> prices = Map.of();
+    private Map<Fact, BatchToolPairing.Pair> pairs = Map.of();
 
     WriteContext(Database db, Instant now) {
         this.db = db;
@@ -62,6 +64,15 @@ public final class WriteContext {
 
     void prices(Map<Fact, CostEstimate> batchPrices) {
         this.prices = batchPrices == null ? Map.of() : batchPrices;
+    }
+
+    void pairs(Map<Fact, BatchToolPairing.Pair> batchPairs) {
+        this.pairs = batchPairs == null ? Map.of() : batchPairs;
+    }
+
+    /** What the route's pairToolCalls step found for this very tool result in its batch, or null. */
+    public BatchToolPairing.Pair pairedInRoute(Fact result) {
+        return pairs.get(result);
     }
 
     /** The estimate the route's priceCalls step made for this very fact, or null (then the writer prices it). */

@@ -1,7 +1,9 @@
 package io.taclog.sink.transcript;
 
+import io.taclog.enrich.pairing.BatchToolPairing;
 import io.taclog.model.ConversationBlock;
 import io.taclog.model.TimeSource;
+import io.taclog.model.ToolLatency;
 import io.taclog.model.Times;
 import io.taclog.sink.FactWriter;
 import io.taclog.sink.WriteContext;
@@ -10,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -42,11 +43,18 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
         Double latency = null;
         boolean callFound = false;
         if ("tool_result".equals(b.contentType()) && b.toolUseId() != null) {
-            StoredCall call = storedCall(worker, b.toolUseId(), ctx);
-            if (call != null) {
+            BatchToolPairing.Pair inBatch = ctx.pairedInRoute(b);
+            if (inBatch != null) { // the route's pairToolCalls step found the call in this batch
                 callFound = true;
-                toolName = toolName != null ? toolName : call.name();
-                latency = latency(call.at(), call.timeSource(), b.at(), b.timeSource());
+                toolName = toolName != null ? toolName : inBatch.toolName();
+                latency = inBatch.latencyMs();
+            } else {
+                StoredCall call = storedCall(worker, b.toolUseId(), ctx);
+                if (call != null) {
+                    callFound = true;
+                    toolName = toolName != null ? toolName : call.name();
+                    latency = latency(call.at(), call.timeSource(), b.at(), b.timeSource());
+                }
             }
         }
         int index = nextIndex(worker, ctx);
@@ -192,14 +200,7 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
     }
 
     private static Double latency(String callAt, String callSource, Instant resultAt, String resultSource) {
-        if (!TimeSource.RECORDED.equals(callSource) || !TimeSource.RECORDED.equals(resultSource)) {
-            return null;
-        }
-        Instant call = Times.parseOrNull(callAt);
-        if (call == null || resultAt == null) {
-            return null;
-        }
-        return (double) Duration.between(call, resultAt).toMillis();
+        return ToolLatency.millis(Times.parseOrNull(callAt), callSource, resultAt, resultSource);
     }
 
     private static int nextIndex(String worker, WriteContext ctx) throws SQLException {
