@@ -1,7 +1,10 @@
 package io.taclog.camel;
 
 import io.taclog.app.IngestRuntime;
+import io.taclog.enrich.pairing.BatchToolPairing;
 import io.taclog.enrich.pricing.BatchPricing;
+import io.taclog.sink.BatchWriter;
+import io.taclog.sink.FactWriters;
 import org.apache.camel.main.Main;
 
 /**
@@ -19,9 +22,7 @@ public final class CamelSidecar {
         main.setOverrideProperties(runtime.config().camelProperties());
         main.bind("jsonl-tail", new TailComponent(runtime.registry(), runtime.tailDefaults(), runtime.monitor()));
         main.bind("parseBatch", new ParseBatchProcessor(runtime.parser()));
-        main.bind("planBatch", new PlanBatchProcessor(runtime.factWriters()));
-        main.bind("priceCalls", new PriceCallsProcessor(new BatchPricing(runtime.formats().prices())));
-        main.bind("pairToolCalls", new PairToolCallsProcessor());
+        bindBatchSteps(runtime);
         main.bind("commitBatch", new CommitBatchProcessor(runtime.writer()));
         main.bind("outbox", runtime.outbox());
         main.bind("outboxMessage", new OutboxMessageProcessor());
@@ -30,6 +31,19 @@ public final class CamelSidecar {
         // one work-queue route per configured tasks.md, from the YAML template (Camel Main collects route builders)
         main.bind("coordinatorQueueRoutes",
                 new WorkQueueRoutes(runtime.config().get(io.taclog.config.ConfigKeys.COORDINATOR_QUEUE)));
+    }
+
+    /** The enrichment steps between parseBatch and the writer's queue (docs/routes.md). */
+    private void bindBatchSteps(IngestRuntime runtime) {
+        FactWriters writers = runtime.factWriters();
+        BatchPricing pricing = new BatchPricing(runtime.formats().prices());
+        BatchToolPairing pairing = new BatchToolPairing();
+        main.bind("planBatch", new BatchStep("planBatch",
+                b -> b.withPlan(writers.plan(BatchWriter.factsOf(b.lines())))));
+        main.bind("priceCalls", new BatchStep("priceCalls",
+                b -> b.withPrices(pricing.price(BatchWriter.factsToStore(b)))));
+        main.bind("pairToolCalls", new BatchStep("pairToolCalls",
+                b -> b.withPairs(pairing.pair(BatchWriter.factsToStore(b)))));
     }
 
     /** Starts the routes and returns (backfill, tests). */

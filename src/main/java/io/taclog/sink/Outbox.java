@@ -10,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The transactional outbox of committed facts: triggers write a row for every API call stored, revised or
- * removed (a coordinator's estimate replaced by the transcript's calls),
- * every worker status change and every warning or error event, inside the transaction that commits the fact;
+ * The transactional outbox of committed facts: triggers write a row for every API call stored, revised (more
+ * tokens, another price, its worker merged) or removed (a coordinator's estimate replaced by the transcript's
+ * calls), every worker started, changing status or removed (merged into the coordinator's worker) and every
+ * warning or error event, inside the transaction that commits the fact;
  * a publishing route ({@code routes/outbox.camel.yaml}) reads the rows in order, hands them to an endpoint
  * and then moves the cursor. A crash between the hand-over and the cursor sends those messages again
  * (at-least-once); their {@code outbox_id} is the idempotency key a receiver deduplicates on.
@@ -36,11 +37,13 @@ public final class Outbox {
     private static final String[][] TRIGGERS = {
         {"outbox_api_call_stored", "AFTER INSERT ON api_calls BEGIN INSERT INTO outbox(kind, row_id, payload, "
             + "created_at) VALUES ('api_call', NEW.call_id, " + API_CALL_JSON + ", " + NOW + "); END"},
-        // a later sighting of the same response with more tokens, or a re-pricing: the same key, newer values
+        // a later sighting of the same response with more tokens, a re-pricing, or the call's worker merged into
+        // the coordinator's: the same key, newer values
         {"outbox_api_call_revised", "AFTER UPDATE OF tokens_input, tokens_output, tokens_cached_read, "
-            + "tokens_cached_write, estimated_cost_usd ON api_calls WHEN OLD.tokens_total IS NOT NEW.tokens_total "
-            + "OR OLD.estimated_cost_usd IS NOT NEW.estimated_cost_usd BEGIN INSERT INTO outbox(kind, row_id, "
-            + "payload, created_at) VALUES ('api_call', NEW.call_id, " + API_CALL_JSON + ", " + NOW + "); END"},
+            + "tokens_cached_write, estimated_cost_usd, worker_id ON api_calls WHEN OLD.tokens_total IS NOT "
+            + "NEW.tokens_total OR OLD.estimated_cost_usd IS NOT NEW.estimated_cost_usd OR OLD.worker_id IS NOT "
+            + "NEW.worker_id BEGIN INSERT INTO outbox(kind, row_id, payload, created_at) VALUES ('api_call', "
+            + "NEW.call_id, " + API_CALL_JSON + ", " + NOW + "); END"},
         // a coordinator's per-run estimate gives way to the transcript's own calls: receivers take it back
         {"outbox_api_call_removed", "AFTER DELETE ON api_calls BEGIN INSERT INTO outbox(kind, row_id, payload, "
             + "created_at) VALUES ('api_call', OLD.call_id, json_object('call_id', OLD.call_id, 'worker_id', "
@@ -53,6 +56,10 @@ public final class Outbox {
             + "json_object('worker_id', NEW.worker_id, 'task_id', NEW.task_id, 'from', OLD.status, 'to', "
             + "NEW.status, 'origin', NEW.origin, 'exit_code', NEW.exit_code, 'failure_reason', "
             + "NEW.failure_reason), " + NOW + "); END"},
+        // a worker first seen in a transcript, merged into the coordinator's worker once its spawn arrives
+        {"outbox_worker_removed", "AFTER DELETE ON worker_sessions BEGIN INSERT INTO outbox(kind, row_id, payload, "
+            + "created_at) VALUES ('worker_status', OLD.worker_id, json_object('worker_id', OLD.worker_id, "
+            + "'task_id', OLD.task_id, 'from', OLD.status, 'to', NULL, 'removed', json('true')), " + NOW + "); END"},
         {"outbox_alert", "AFTER INSERT ON system_events WHEN NEW.severity IN ('warning', 'error', 'critical') "
             + "BEGIN INSERT INTO outbox(kind, row_id, payload, created_at) VALUES ('alert', NEW.event_id, "
             + "json_object('event_id', NEW.event_id, 'timestamp', NEW.timestamp, 'event_type', NEW.event_type, "

@@ -3,7 +3,6 @@ package io.taclog.camel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.taclog.app.IngestRuntime;
 import io.taclog.cli.Main;
 import io.taclog.config.TaclogConfig;
 import io.taclog.testing.Await;
@@ -45,7 +44,7 @@ class CamelSidecarIT {
 
         try (LogWriter a = LogWriter.append(watch.resolve("a.jsonl"), "a")) {
             a.lines(100);
-            try (Running sidecar = Running.start(config)) {
+            try (RunningSidecar sidecar = RunningSidecar.start(config)) {
                 awaitLines(db, 100);
                 a.lines(50);
                 try (LogWriter b = LogWriter.append(Files.createDirectories(watch.resolve("sub")).resolve("b.jsonl"),
@@ -58,7 +57,7 @@ class CamelSidecarIT {
 
             a.lines(40); // written while stopped
             a.partial(); // and a line still being written when it starts again
-            try (Running sidecar = Running.start(config)) {
+            try (RunningSidecar sidecar = RunningSidecar.start(config)) {
                 awaitLines(db, 220);
                 a.raw("\n").lines(10);
                 awaitLines(db, 231);
@@ -83,32 +82,5 @@ class CamelSidecarIT {
 
     private static long linesRead(Path db) {
         return Sql.scalar(db, "SELECT COALESCE(SUM(lines_read), 0) FROM ingest_ledger");
-    }
-
-    /** A started sidecar; closing it stops Camel and then closes the database, as `taclog run` does. */
-    private static final class Running implements AutoCloseable {
-        final IngestRuntime runtime;
-        final CamelSidecar sidecar;
-
-        private Running(IngestRuntime runtime, CamelSidecar sidecar) {
-            this.runtime = runtime;
-            this.sidecar = sidecar;
-        }
-
-        static Running start(TaclogConfig config) throws Exception {
-            IngestRuntime runtime = IngestRuntime.open(config, false);
-            CamelSidecar sidecar = new CamelSidecar(runtime);
-            sidecar.start();
-            return new Running(runtime, sidecar);
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                sidecar.stop();
-            } finally {
-                runtime.close();
-            }
-        }
     }
 }
