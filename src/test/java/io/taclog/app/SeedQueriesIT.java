@@ -233,7 +233,8 @@ class SeedQueriesIT {
                 q("SELECT status, AVG(julianday(completed_at) - julianday(spawned_at)) * 24 * 60 as "
                 + "avg_minutes\nFROM worker_sessions\nWHERE completed_at IS NOT NULL\nGROUP BY status");
         assertTrue(avg.stream().allMatch(r -> ((Number) r.get("avg_minutes")).doubleValue() > 0), avg.toString());
-        assertTrue(avg.stream().map(r -> r.get("status")).toList().containsAll(List.of("completed", "exited")));
+        // a run whose transcript reported its result stays completed when the reaper's exit 0 comes after
+        assertTrue(avg.stream().map(r -> r.get("status")).toList().contains("completed"), avg.toString());
         List<Map<String, Object>> slow = q("SELECT function_name, decision_point, AVG(duration_ms) as avg_ms\n"
                 + "FROM logic_flow\nGROUP BY function_name, decision_point\nORDER BY avg_ms DESC\nLIMIT 20");
         assertTrue(slow.stream().allMatch(r -> r.get("avg_ms") == null));

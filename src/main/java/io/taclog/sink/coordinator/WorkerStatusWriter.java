@@ -8,6 +8,7 @@ import io.taclog.model.coordinator.WorkerStatusChanged;
 import io.taclog.parse.tac8.JsonObj;
 import io.taclog.sink.FactWriter;
 import io.taclog.sink.WriteContext;
+import io.taclog.sink.workers.WorkerStatuses;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,8 +18,9 @@ import java.util.List;
 
 /**
  * A worker's end or status change (TAC-8's reaper line, a {@code worker_status_change} event). The exit
- * code is always kept; the status only moves on from spawned/running, because a transcript's result
- * line has already judged a finished run better than an exit status can. A status that arrives before
+ * code is always kept; the status only moves to a stronger one ({@link WorkerStatuses}): an exit 0 does
+ * not undo a transcript's completed or failed result, whether it is read before or after it; a non-zero
+ * exit makes the worker failed even after a successful result. A status that arrives before
  * its worker's spawn waits in {@code deferred_facts} and is applied when the spawn arrives.
  */
 public final class WorkerStatusWriter implements FactWriter<WorkerStatusChanged> {
@@ -46,10 +48,11 @@ public final class WorkerStatusWriter implements FactWriter<WorkerStatusChanged>
     private static void apply(WriteContext ctx, WorkerStatusChanged s, String task) throws SQLException {
         boolean failed = "failed".equals(s.status());
         boolean ended = failed || "exited".equals(s.status()) || "completed".equals(s.status());
+        // the stronger status wins (WorkerStatuses) and the earlier end time, whichever fact came first
         PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET exit_code = COALESCE(?1, exit_code), "
-                + "status = CASE WHEN status IN ('spawned', 'running') THEN ?2 ELSE status END, "
-                + "completed_at = CASE WHEN ?3 AND NOT ?4 THEN COALESCE(completed_at, ?5) ELSE completed_at END, "
-                + "failed_at = CASE WHEN ?4 THEN COALESCE(failed_at, ?5) ELSE failed_at END, "
+                + WorkerStatuses.moveTo("?2") + ", "
+                + "completed_at = CASE WHEN ?3 AND NOT ?4 THEN MIN(COALESCE(completed_at, ?5), ?5) ELSE completed_at "
+                + "END, failed_at = CASE WHEN ?4 THEN MIN(COALESCE(failed_at, ?5), ?5) ELSE failed_at END, "
                 + "failure_reason = COALESCE(failure_reason, ?6), exit_source = COALESCE(?7, exit_source) "
                 + "WHERE worker_id = ?8");
         Sql.integer(ps, 1, s.exitCode());

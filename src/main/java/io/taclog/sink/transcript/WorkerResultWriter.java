@@ -6,13 +6,15 @@ import io.taclog.model.WorkerResultReported;
 import io.taclog.sink.FactWriter;
 import io.taclog.sink.WriteContext;
 import io.taclog.sink.workers.WorkerLinker;
+import io.taclog.sink.workers.WorkerStatuses;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 
 /**
  * The run's own totals from its final result line: reported cost, durations, turns and per-model usage
- * (including models that never appear on an assistant line). The latest result line of a stream wins.
+ * (including models that never appear on an assistant line). A later result line of the stream (or another
+ * copy of it) fills what the earlier left empty and raises the totals; it never clears or lowers them.
  */
 public final class WorkerResultWriter implements FactWriter<WorkerResultReported> {
 
@@ -31,15 +33,19 @@ public final class WorkerResultWriter implements FactWriter<WorkerResultReported
     public void write(WorkerResultReported r, WriteContext ctx) throws SQLException {
         String worker = linker.workerFor(r.stream(), r.at(), r.timeSource(), ctx);
         String at = Times.format(r.at());
-        PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET reported_cost_usd = ?, duration_ms = ?, "
-                + "duration_api_ms = ?, num_turns = ?, result_subtype = ?, result_is_error = ?, result_text = ?, "
-                + "result_usage = ?, api_error_status = ?, "
-                + "status = CASE WHEN status IN ('spawned', 'running') THEN (CASE WHEN ? THEN 'failed' "
-                + "ELSE 'completed' END) ELSE status END, "
-                + "completed_at = CASE WHEN ? THEN completed_at ELSE COALESCE(completed_at, ?) END, "
-                + "failed_at = CASE WHEN ? THEN COALESCE(failed_at, ?) ELSE failed_at END, "
-                + "failure_reason = CASE WHEN ? THEN COALESCE(failure_reason, ?) ELSE failure_reason END "
-                + "WHERE worker_id = ?");
+        // a copy of the line without a figure (NULL) never clears one; the run's totals only grow; the status
+        // only moves to a stronger one (WorkerStatuses); the earlier end time wins; an error result's reason
+        // replaces a reaper's (the exit code keeps what the reaper said)
+        PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET "
+                + grow("reported_cost_usd", 1) + ", " + grow("duration_ms", 2) + ", " + grow("duration_api_ms", 3)
+                + ", " + grow("num_turns", 4) + ", result_subtype = COALESCE(?5, result_subtype), "
+                + "result_is_error = ?6, result_text = COALESCE(?7, result_text), "
+                + "result_usage = COALESCE(?8, result_usage), api_error_status = COALESCE(?9, api_error_status), "
+                + WorkerStatuses.moveTo("CASE WHEN ?10 THEN 'failed' ELSE 'completed' END") + ", "
+                + "completed_at = CASE WHEN ?11 THEN completed_at ELSE MIN(COALESCE(completed_at, ?12), ?12) END, "
+                + "failed_at = CASE WHEN ?13 THEN MIN(COALESCE(failed_at, ?14), ?14) ELSE failed_at END, "
+                + "failure_reason = CASE WHEN ?15 THEN ?16 ELSE failure_reason END "
+                + "WHERE worker_id = ?17");
         setDouble(ps, 1, r.totalCostUsd());
         setDouble(ps, 2, r.durationMs());
         setDouble(ps, 3, r.durationApiMs());
@@ -67,6 +73,9 @@ public final class WorkerResultWriter implements FactWriter<WorkerResultReported
                 + (r.apiErrorStatus() != null ? " (API status " + r.apiErrorStatus() + ")" : ""));
         ps.setString(17, worker);
         ps.executeUpdate();
+        if (r.modelUsage().isEmpty()) {
+            return; // a result without per-model usage keeps what an earlier copy reported
+        }
         PreparedStatement del = ctx.statement("DELETE FROM worker_model_usage WHERE worker_id = ?");
         del.setString(1, worker);
         del.executeUpdate();
@@ -89,6 +98,11 @@ public final class WorkerResultWriter implements FactWriter<WorkerResultReported
             }
             ins.executeUpdate();
         }
+    }
+
+    /** SQL for a number of the run that only grows: the larger of the old value and parameter {@code i}. */
+    private static String grow(String column, int i) {
+        return column + " = MAX(COALESCE(?" + i + ", " + column + "), COALESCE(" + column + ", ?" + i + "))";
     }
 
     private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {

@@ -17,6 +17,10 @@ import java.util.List;
 /** Joins a transcript's provisional worker to the coordinator's record of it, moving or renaming its rows. */
 final class WorkerJoiner {
 
+    /** SQL ranking the time source in {@code %s}: recorded 2, estimated 1, observed (or none) 0. */
+    private static final String SOURCE_RANK =
+            "(CASE %s WHEN 'recorded' THEN 2 WHEN 'estimated' THEN 1 ELSE 0 END)";
+
     private WorkerJoiner() {
     }
 
@@ -35,9 +39,12 @@ final class WorkerJoiner {
                 + "branch_name = COALESCE(excluded.branch_name, worker_sessions.branch_name), "
                 + "prompt_file = COALESCE(excluded.prompt_file, worker_sessions.prompt_file), "
                 + "log_file = COALESCE(excluded.log_file, worker_sessions.log_file), "
-                + "spawned_at = CASE WHEN worker_sessions.time_source = 'recorded' AND excluded.time_source <> "
-                + "'recorded' THEN worker_sessions.spawned_at ELSE excluded.spawned_at END, "
-                + "time_source = CASE WHEN worker_sessions.time_source = 'recorded' THEN 'recorded' "
+                // a spawn time of weaker evidence (recorded > estimated > observed) never replaces a stronger one
+                + "spawned_at = CASE WHEN " + SOURCE_RANK.formatted("worker_sessions.time_source") + " > "
+                + SOURCE_RANK.formatted("excluded.time_source") + " THEN worker_sessions.spawned_at "
+                + "ELSE excluded.spawned_at END, "
+                + "time_source = CASE WHEN " + SOURCE_RANK.formatted("worker_sessions.time_source") + " > "
+                + SOURCE_RANK.formatted("excluded.time_source") + " THEN worker_sessions.time_source "
                 + "ELSE excluded.time_source END, "
                 + "origin = 'coordinator', name_quality = 3");
         up.setString(1, w.workerId());
@@ -138,11 +145,13 @@ final class WorkerJoiner {
                 + "worker_sessions WHERE worker_id = ?1)), completed_at = COALESCE(completed_at, (SELECT completed_at "
                 + "FROM worker_sessions WHERE worker_id = ?1)), failed_at = COALESCE(failed_at, (SELECT failed_at "
                 + "FROM worker_sessions WHERE worker_id = ?1)), "
+                // an error result's reason, as WorkerResultWriter writes it on a worker that has its record
+                + "failure_reason = COALESCE((SELECT failure_reason FROM worker_sessions WHERE worker_id = ?1 AND "
+                + "result_is_error), failure_reason), "
                 // a transcript's result may have ended the provisional worker before the coordinator's record
-                // arrived: an ended status wins over the coordinator's still-running one
-                + "status = CASE WHEN status IN ('spawned', 'running') AND (SELECT status FROM worker_sessions "
-                + "WHERE worker_id = ?1) IN ('completed', 'failed') THEN (SELECT status FROM worker_sessions "
-                + "WHERE worker_id = ?1) ELSE status END WHERE worker_id = ?2", from, into);
+                // arrived: the stronger status wins (WorkerStatuses)
+                + WorkerStatuses.moveTo("(SELECT status FROM worker_sessions WHERE worker_id = ?1)")
+                + " WHERE worker_id = ?2", from, into);
         moveChildren(from, into, ctx);
         exec(ctx, "DELETE FROM worker_sessions WHERE worker_id = ?1", from);
         forget(from, ctx);
