@@ -46,6 +46,10 @@ public final class CodexRolloutHandler implements RecordHandler {
     private static final String REVIEW_AGENT = "cx.review-agent";
     /** The parent file is between entered_review_mode and exited_review_mode. */
     private static final String IN_REVIEW = "cx.in-review";
+    /** A forked or spawned thread's file: the thread its copied history belongs to. */
+    private static final String REPLAY_OF = "cx.replay-of";
+    /** The second (epoch) of its first token_count: the copied history is written within it. */
+    private static final String REPLAY_SECOND = "cx.replay-second";
 
     private final TranscriptPaths paths;
 
@@ -79,7 +83,12 @@ public final class CodexRolloutHandler implements RecordHandler {
         switch (type) {
             case "session_meta" -> {
                 if (sid != null) {
-                    // forked and subagent rollouts repeat their parent's meta after their own
+                    // forked and subagent rollouts repeat their parent's meta after their own: the history that
+                    // follows is that thread's
+                    String parent = Json.text(p, "id");
+                    if (ctx.state().has(REPLAY_OF) && parent != null && !parent.equals(sid)) {
+                        ctx.state().put(REPLAY_OF, parent);
+                    }
                     return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "session_meta (parent copy)"));
                 }
                 sid = Json.text(p, "id");
@@ -92,6 +101,10 @@ public final class CodexRolloutHandler implements RecordHandler {
                     ctx.state().put(CWD, cwd);
                 }
                 out.add(new StreamStarted(ref(sid, ctx), at, timeSource, null, cwd, Json.text(p, "cli_version")));
+                String forkedFrom = forkedFrom(p);
+                if (forkedFrom != null) {
+                    ctx.state().put(REPLAY_OF, forkedFrom);
+                }
                 if ("review".equals(p.path("source").path("subagent").asText(null))) {
                     ctx.state().put(REVIEW_AGENT, true);
                     out.add(new CodexReviewSeen(ref(sid, ctx), at, timeSource, cwd, true));
@@ -134,6 +147,49 @@ public final class CodexRolloutHandler implements RecordHandler {
                 : LineOutcome.rows(out);
     }
 
+    /**
+     * The thread a forked or spawned rollout was made from ({@code forked_from_id}, or the parent of a
+     * {@code source.subagent.thread_spawn}), or null for a rollout of its own. Such a file copies the parent's
+     * history, token_count lines included, right after its session_meta (formats.md, "Cross-file duplicates").
+     */
+    private static String forkedFrom(JsonNode meta) {
+        String forked = Json.text(meta, "forked_from_id");
+        if (forked != null) {
+            return forked;
+        }
+        JsonNode spawn = meta.path("source").path("subagent").path("thread_spawn");
+        if (!spawn.isObject()) {
+            return null;
+        }
+        String parent = Json.text(spawn, "parent_thread_id");
+        return parent != null ? parent : Json.text(meta, "parent_thread_id");
+    }
+
+    /**
+     * For a token_count of a forked or spawned rollout: the parent thread when the line belongs to the copied
+     * history, else null. The copy is written at once when the thread starts: the token_count lines within the
+     * second of the file's first one (the rule ccusage applies too); the first line after that ends the copy.
+     * Keyed under the parent, a copied call and the parent's own line are one row, whichever file is read first,
+     * and a copy whose parent file is missing still counts once.
+     */
+    private static String replayedFrom(Instant at, ParseContext ctx) {
+        String parent = ctx.state().path(REPLAY_OF).asText(null);
+        if (parent == null) {
+            return null;
+        }
+        long second = at.getEpochSecond();
+        JsonNode first = ctx.state().get(REPLAY_SECOND);
+        if (first == null) {
+            ctx.state().put(REPLAY_SECOND, second);
+            return parent;
+        }
+        if (first.asLong() == second) {
+            return parent;
+        }
+        ctx.state().remove(REPLAY_OF); // the thread's own work from here on
+        return null;
+    }
+
     private StreamRef ref(String sid, ParseContext ctx) {
         return paths.streamRef(sid, "codex", ctx.path());
     }
@@ -162,9 +218,11 @@ public final class CodexRolloutHandler implements RecordHandler {
             return LineOutcome.skip(SkipReasons.ignoredType(FORMAT, "token_count without new tokens"));
         }
         String model = ctx.state().path(MODEL).asText("unknown");
-        // a review thread's call is written alike by the parent and by the sub-agent's own file: a key both share
+        // a review thread's call is written alike by the parent and by the sub-agent's own file: a key both share;
+        // a forked thread's copy of its parent's history takes the parent's key, so it counts once
+        String thread = replayedFrom(at, ctx);
         String key = review ? "codex-review:" + stamp + ":" + step.snapshotKey()
-                : "codex:" + (sid != null ? sid : ctx.path()) + ":" + step.snapshotKey();
+                : "codex:" + (thread != null ? thread : sid != null ? sid : ctx.path()) + ":" + step.snapshotKey();
         return LineOutcome.rows(new ApiCallObserved(ref(sid, ctx), key, null, null, at, timeSource, model, "openai",
                 call, true, null, null, review, FORMAT));
     }
