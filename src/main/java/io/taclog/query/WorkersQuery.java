@@ -3,6 +3,7 @@ package io.taclog.query;
 import io.taclog.model.Times;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +21,25 @@ public final class WorkersQuery {
             + "WHERE a.worker_id = w.worker_id)) AS cost_usd, "
             + "CASE WHEN w.reported_cost_usd IS NOT NULL THEN 'reported' ELSE 'estimated' END AS basis";
 
+    /** Run by a coordinator, or a transcript written since the bound time. */
+    private static final String NOT_IDLE = "(w.origin IS NOT 'transcript' OR COALESCE(w.last_activity_at, "
+            + "w.spawned_at) >= ?)";
+
     private final Connection db;
 
     public WorkersQuery(Connection db) {
         this.db = db;
     }
 
-    /** Workers still spawned or running, with minutes since their last transcript line. */
-    public List<Map<String, Object>> active(Instant now) throws SQLException {
+    /**
+     * Workers still spawned or running, with minutes since their last transcript line. A worker seen only in a
+     * transcript (no coordinator runs it, so nothing ever ends it) counts as active while its transcript was
+     * written within {@code idleAfter}; a session silent longer is idle, listed only with {@code includeIdle}.
+     */
+    public List<Map<String, Object>> active(Instant now, Duration idleAfter, boolean includeIdle) throws SQLException {
         List<Map<String, Object>> rows = Rows.query(db, "SELECT " + COLUMNS + " FROM worker_sessions w "
-                + "WHERE w.status IN ('spawned', 'running') ORDER BY w.spawned_at");
+                + "WHERE w.status IN ('spawned', 'running') AND (? OR " + NOT_IDLE + ") ORDER BY w.spawned_at",
+                includeIdle, Times.format(now.minus(idleAfter)));
         for (Map<String, Object> r : rows) {
             Instant last = Times.parseOrNull((String) (r.get("last_activity_at") != null ? r.get("last_activity_at")
                     : r.get("spawned_at")));
@@ -37,6 +47,12 @@ public final class WorkersQuery {
                     / 600.0) / 100.0);
         }
         return rows;
+    }
+
+    /** Transcript-only sessions still marked running whose transcript has been silent longer than {@code idleAfter}. */
+    public long idle(Instant now, Duration idleAfter) throws SQLException {
+        return ((Number) Rows.query(db, "SELECT COUNT(*) AS n FROM worker_sessions w WHERE w.status IN ('spawned', "
+                + "'running') AND NOT " + NOT_IDLE, Times.format(now.minus(idleAfter))).get(0).get("n")).longValue();
     }
 
     public List<Map<String, Object>> failed() throws SQLException {

@@ -6,6 +6,7 @@ import io.taclog.cli.Main;
 import io.taclog.query.CostQuery;
 import io.taclog.query.WorkersQuery;
 import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,14 @@ public final class WorkersCommand implements Callable<Integer> {
     @Option(names = "--active", description = "Workers still spawned or running.")
     boolean active;
 
+    @Option(names = "--idle-after", paramLabel = "MINUTES", defaultValue = "60",
+            description = "A session seen only in a transcript (no coordinator ends it) whose transcript has been "
+                    + "silent this long is idle, not active (default: ${DEFAULT-VALUE}).")
+    long idleAfterMinutes;
+
+    @Option(names = "--include-idle", description = "With --active: list idle transcript-only sessions too.")
+    boolean includeIdle;
+
     @Option(names = "--failed", description = "Workers that failed.")
     boolean failed;
 
@@ -41,7 +50,14 @@ public final class WorkersCommand implements Callable<Integer> {
         List<Map<String, Object>> rows;
         try (Connection c = options.open()) {
             WorkersQuery q = new WorkersQuery(c);
-            rows = active ? q.active(Instant.now()) : q.failed();
+            Duration idleAfter = Duration.ofMinutes(Math.max(0, idleAfterMinutes));
+            Instant now = Instant.now();
+            rows = active ? q.active(now, idleAfter, includeIdle) : q.failed();
+            long idle = active && !includeIdle ? q.idle(now, idleAfter) : 0;
+            if (idle > 0) {
+                spec.commandLine().getErr().printf("%,d transcript-only session(s) silent for over %d minutes are "
+                        + "idle and not listed (--include-idle lists them)%n", idle, idleAfterMinutes);
+            }
         }
         List<String> cols = active
                 ? List.of("worker_id", "task_id", "status", "spawned_at", "last_activity_at", "silent_minutes", "pid",

@@ -103,9 +103,10 @@ class UnassignedCostIT {
 
     @Test
     void workersAndTaskSayWhenAWorkerIsUnassigned() throws Exception {
-        String table = run(Main.OK, "query", "workers", "--active", "--db", db);
+        String table = run(Main.OK, "query", "workers", "--active", "--include-idle", "--db", db);
         assertTrue(table.lines().anyMatch(l -> l.startsWith("real ") && l.contains("(unassigned)")), table);
-        JsonNode json = JSON.readTree(run(Main.OK, "query", "workers", "--active", "--format", "json", "--db", db));
+        JsonNode json = JSON.readTree(run(Main.OK, "query", "workers", "--active", "--include-idle", "--format", "json",
+                "--db", db));
         for (JsonNode w : json) {
             if ("real".equals(w.path("worker_id").asText())) {
                 assertTrue(w.path("task_id").isNull(), "JSON keeps the NULL: " + w);
