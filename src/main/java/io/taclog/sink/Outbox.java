@@ -33,39 +33,39 @@ public final class Outbox {
             + "'price_version', NEW.price_version, 'success', json(CASE WHEN NEW.success THEN 'true' ELSE "
             + "'false' END), 'time_source', NEW.time_source)";
 
-    /** Trigger name and body; every body inserts one outbox row. */
+    /** Trigger name, event (with its WHEN) and the row it adds: kind, the fact's row id, its JSON. */
     private static final String[][] TRIGGERS = {
-        {"outbox_api_call_stored", "AFTER INSERT ON api_calls BEGIN INSERT INTO outbox(kind, row_id, payload, "
-            + "created_at) VALUES ('api_call', NEW.call_id, " + API_CALL_JSON + ", " + NOW + "); END"},
+        {"outbox_api_call_stored", "AFTER INSERT ON api_calls", "api_call", "NEW.call_id", API_CALL_JSON},
         // a later sighting of the same response with more tokens, a re-pricing, or the call's worker merged into
         // the coordinator's: the same key, newer values
         {"outbox_api_call_revised", "AFTER UPDATE OF tokens_input, tokens_output, tokens_cached_read, "
             + "tokens_cached_write, estimated_cost_usd, worker_id ON api_calls WHEN OLD.tokens_total IS NOT "
             + "NEW.tokens_total OR OLD.estimated_cost_usd IS NOT NEW.estimated_cost_usd OR OLD.worker_id IS NOT "
-            + "NEW.worker_id BEGIN INSERT INTO outbox(kind, row_id, payload, created_at) VALUES ('api_call', "
-            + "NEW.call_id, " + API_CALL_JSON + ", " + NOW + "); END"},
+            + "NEW.worker_id", "api_call", "NEW.call_id", API_CALL_JSON},
         // a coordinator's per-run estimate gives way to the transcript's own calls: receivers take it back
-        {"outbox_api_call_removed", "AFTER DELETE ON api_calls BEGIN INSERT INTO outbox(kind, row_id, payload, "
-            + "created_at) VALUES ('api_call', OLD.call_id, json_object('call_id', OLD.call_id, 'worker_id', "
-            + "OLD.worker_id, 'removed', json('true')), " + NOW + "); END"},
-        {"outbox_worker_started", "AFTER INSERT ON worker_sessions BEGIN INSERT INTO outbox(kind, row_id, payload, "
-            + "created_at) VALUES ('worker_status', NEW.worker_id, json_object('worker_id', NEW.worker_id, "
-            + "'task_id', NEW.task_id, 'from', NULL, 'to', NEW.status, 'origin', NEW.origin), " + NOW + "); END"},
-        {"outbox_worker_status", "AFTER UPDATE OF status ON worker_sessions WHEN OLD.status IS NOT NEW.status "
-            + "BEGIN INSERT INTO outbox(kind, row_id, payload, created_at) VALUES ('worker_status', NEW.worker_id, "
-            + "json_object('worker_id', NEW.worker_id, 'task_id', NEW.task_id, 'from', OLD.status, 'to', "
-            + "NEW.status, 'origin', NEW.origin, 'exit_code', NEW.exit_code, 'failure_reason', "
-            + "NEW.failure_reason), " + NOW + "); END"},
+        {"outbox_api_call_removed", "AFTER DELETE ON api_calls", "api_call", "OLD.call_id",
+            "json_object('call_id', OLD.call_id, 'worker_id', OLD.worker_id, 'removed', json('true'))"},
+        {"outbox_worker_started", "AFTER INSERT ON worker_sessions", "worker_status", "NEW.worker_id",
+            "json_object('worker_id', NEW.worker_id, 'task_id', NEW.task_id, 'from', NULL, 'to', NEW.status, "
+            + "'origin', NEW.origin)"},
+        {"outbox_worker_status", "AFTER UPDATE OF status ON worker_sessions WHEN OLD.status IS NOT NEW.status",
+            "worker_status", "NEW.worker_id", "json_object('worker_id', NEW.worker_id, 'task_id', NEW.task_id, "
+            + "'from', OLD.status, 'to', NEW.status, 'origin', NEW.origin, 'exit_code', NEW.exit_code, "
+            + "'failure_reason', NEW.failure_reason)"},
         // a worker first seen in a transcript, merged into the coordinator's worker once its spawn arrives
-        {"outbox_worker_removed", "AFTER DELETE ON worker_sessions BEGIN INSERT INTO outbox(kind, row_id, payload, "
-            + "created_at) VALUES ('worker_status', OLD.worker_id, json_object('worker_id', OLD.worker_id, "
-            + "'task_id', OLD.task_id, 'from', OLD.status, 'to', NULL, 'removed', json('true')), " + NOW + "); END"},
-        {"outbox_alert", "AFTER INSERT ON system_events WHEN NEW.severity IN ('warning', 'error', 'critical') "
-            + "BEGIN INSERT INTO outbox(kind, row_id, payload, created_at) VALUES ('alert', NEW.event_id, "
-            + "json_object('event_id', NEW.event_id, 'timestamp', NEW.timestamp, 'event_type', NEW.event_type, "
-            + "'severity', NEW.severity, 'message', NEW.message, 'worker_id', NEW.worker_id, 'task_id', "
-            + "NEW.task_id), " + NOW + "); END"},
+        {"outbox_worker_removed", "AFTER DELETE ON worker_sessions", "worker_status", "OLD.worker_id",
+            "json_object('worker_id', OLD.worker_id, 'task_id', OLD.task_id, 'from', OLD.status, 'to', NULL, "
+            + "'removed', json('true'))"},
+        {"outbox_alert", "AFTER INSERT ON system_events WHEN NEW.severity IN ('warning', 'error', 'critical')",
+            "alert", "NEW.event_id", "json_object('event_id', NEW.event_id, 'timestamp', NEW.timestamp, "
+            + "'event_type', NEW.event_type, 'severity', NEW.severity, 'message', NEW.message, 'worker_id', "
+            + "NEW.worker_id, 'task_id', NEW.task_id)"},
     };
+
+    private static String createTrigger(String[] t) {
+        return "CREATE TRIGGER " + t[0] + " " + t[1] + " BEGIN INSERT INTO outbox(kind, row_id, payload, created_at) "
+                + "VALUES ('" + t[2] + "', " + t[3] + ", " + t[4] + ", " + NOW + "); END";
+    }
 
     /** One committed fact to publish. */
     public record Message(long outboxId, String kind, String rowId, String payload, String createdAt) {
@@ -86,7 +86,7 @@ public final class Outbox {
                 for (String[] t : TRIGGERS) {
                     s.execute("DROP TRIGGER IF EXISTS " + t[0]);
                     if (enabled) {
-                        s.execute("CREATE TRIGGER " + t[0] + " " + t[1]);
+                        s.execute(createTrigger(t));
                     }
                 }
             }
