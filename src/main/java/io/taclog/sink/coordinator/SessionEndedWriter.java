@@ -6,7 +6,12 @@ import io.taclog.sink.WriteContext;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
-/** Ends a session; a 'signal' reason set by the signal line is kept unless the end overrides it. */
+/**
+ * Ends a session. An end without a reason of its own (a log's shutdown line, an {@code end_session} without
+ * {@code exit_reason}, whose 'normal' is a default) keeps a reason already stored (a signal line's 'signal', an
+ * explicit reason read earlier); an explicit reason replaces any. So a duplicate plain end read after an
+ * explicit one, or before it, leaves the explicit reason.
+ */
 public final class SessionEndedWriter implements FactWriter<SessionEnded> {
 
     @Override
@@ -23,7 +28,7 @@ public final class SessionEndedWriter implements FactWriter<SessionEnded> {
         PreparedStatement ps = ctx.statement("UPDATE coordinator_sessions SET "
                 + "ended_at = CASE WHEN ?1 THEN COALESCE(last_seen_at, ?2) ELSE ?2 END, "
                 + "ended_time_source = CASE WHEN ?1 AND last_seen_at IS NOT NULL THEN time_source ELSE ?3 END, "
-                + "exit_reason = CASE WHEN exit_reason = 'signal' AND NOT ?4 THEN exit_reason ELSE ?5 END "
+                + "exit_reason = CASE WHEN ?4 THEN ?5 ELSE COALESCE(exit_reason, ?5) END "
                 + "WHERE session_id = ?6");
         ps.setBoolean(1, e.atLastLine());
         ps.setString(2, Sql.at(e.when()));

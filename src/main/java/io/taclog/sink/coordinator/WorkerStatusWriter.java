@@ -3,6 +3,7 @@ package io.taclog.sink.coordinator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taclog.ingest.LineClassifier;
 import io.taclog.model.Times;
+import io.taclog.model.coordinator.Sources;
 import io.taclog.model.coordinator.Stamp;
 import io.taclog.model.coordinator.WorkerStatusChanged;
 import io.taclog.parse.tac8.JsonObj;
@@ -21,7 +22,10 @@ import java.util.List;
  * code is always kept; the status only moves to a stronger one ({@link WorkerStatuses}): an exit 0 does
  * not undo a transcript's completed or failed result, whether it is read before or after it; a non-zero
  * exit makes the worker failed even after a successful result. A status that arrives before
- * its worker's spawn waits in {@code deferred_facts} and is applied when the spawn arrives.
+ * its worker's spawn waits in {@code deferred_facts} and is applied when the spawn arrives. Only an end sets
+ * {@code exit_source}, and a structured {@code worker_status_change} event is stronger than the log's reaper
+ * line: once an event ended the worker, a reaper line read later (or earlier) changes neither that source nor
+ * its exit code.
  */
 public final class WorkerStatusWriter implements FactWriter<WorkerStatusChanged> {
 
@@ -49,11 +53,15 @@ public final class WorkerStatusWriter implements FactWriter<WorkerStatusChanged>
         boolean failed = "failed".equals(s.status());
         boolean ended = failed || "exited".equals(s.status()) || "completed".equals(s.status());
         // the stronger status wins (WorkerStatuses) and the earlier end time, whichever fact came first
-        PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET exit_code = COALESCE(?1, exit_code), "
+        // the exit's source is an end's: the structured event over the log's reaper line, whichever came first
+        PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET exit_code = CASE WHEN exit_source = '"
+                + Sources.EVENT + "' AND ?7 IS NOT '" + Sources.EVENT + "' THEN COALESCE(exit_code, ?1) "
+                + "ELSE COALESCE(?1, exit_code) END, "
                 + WorkerStatuses.moveTo("?2") + ", "
                 + "completed_at = CASE WHEN ?3 AND NOT ?4 THEN MIN(COALESCE(completed_at, ?5), ?5) ELSE completed_at "
                 + "END, failed_at = CASE WHEN ?4 THEN MIN(COALESCE(failed_at, ?5), ?5) ELSE failed_at END, "
-                + "failure_reason = COALESCE(failure_reason, ?6), exit_source = COALESCE(?7, exit_source) "
+                + "failure_reason = COALESCE(failure_reason, ?6), exit_source = CASE WHEN NOT ?3 OR exit_source = '"
+                + Sources.EVENT + "' THEN exit_source ELSE COALESCE(?7, exit_source) END "
                 + "WHERE worker_id = ?8");
         Sql.integer(ps, 1, s.exitCode());
         ps.setString(2, s.status());

@@ -35,11 +35,13 @@ public final class WorkerResultWriter implements FactWriter<WorkerResultReported
         String at = Times.format(r.at());
         // a copy of the line without a figure (NULL) never clears one; the run's totals only grow; the status
         // only moves to a stronger one (WorkerStatuses); the earlier end time wins; an error result's reason
-        // replaces a reaper's (the exit code keeps what the reaper said)
+        // replaces a reaper's (the exit code keeps what the reaper said); an error result, like the failed status,
+        // is kept: a later successful line changes neither result_is_error nor the error's subtype
         PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET "
                 + grow("reported_cost_usd", 1) + ", " + grow("duration_ms", 2) + ", " + grow("duration_api_ms", 3)
-                + ", " + grow("num_turns", 4) + ", result_subtype = COALESCE(?5, result_subtype), "
-                + "result_is_error = ?6, result_text = COALESCE(?7, result_text), "
+                + ", " + grow("num_turns", 4) + ", result_subtype = CASE WHEN result_is_error AND NOT ?6 THEN "
+                + "result_subtype ELSE COALESCE(?5, result_subtype) END, "
+                + "result_is_error = MAX(COALESCE(result_is_error, 0), ?6), result_text = COALESCE(?7, result_text), "
                 + "result_usage = COALESCE(?8, result_usage), api_error_status = COALESCE(?9, api_error_status), "
                 + WorkerStatuses.moveTo("CASE WHEN ?10 THEN 'failed' ELSE 'completed' END") + ", "
                 + "completed_at = CASE WHEN ?11 THEN completed_at ELSE MIN(COALESCE(completed_at, ?12), ?12) END, "

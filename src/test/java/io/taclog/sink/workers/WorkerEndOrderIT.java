@@ -69,6 +69,17 @@ class WorkerEndOrderIT {
         assertEquals(full, reverse, "the same row whichever copy came last");
     }
 
+    @Test
+    void anErrorResultIsKeptOverALaterSuccessfulOne() throws IOException {
+        // two result lines of one run (a resumed session, a second copy): the error seen is kept, as the status keeps
+        // failed, with its own subtype
+        String errorFirst = worker(List.of(ERROR, SUCCESS), null);
+        String successFirst = worker(List.of(SUCCESS, ERROR), null);
+        assertEquals("failed|null|transcript result: error_max_turns|error_max_turns|0.25|4|1000.0|true|1",
+                errorFirst);
+        assertEquals(errorFirst, successFirst, "the same row whichever result line came last");
+    }
+
     private void assertSameEitherOrder(String result, String exit, String expected) throws IOException {
         String transcriptFirst = worker(List.of(result), exit);
         String exitFirst = workerExitFirst(result, exit);
