@@ -104,6 +104,10 @@ class SidecarCrashIT {
             long written = writer.written.get();
             Await.until(Duration.ofSeconds(60), () -> committed() >= written,
                     () -> "the ledger holds all " + written + " lines (it holds " + committed() + ")");
+            // a rename in the writer's last moments is read through the open file before a scan has seen the new
+            // name: the registry catches up at its next scan
+            Await.until(Duration.ofSeconds(30), this::everyFileOnDiskIsRegisteredUnderItsName,
+                    "every file on disk registered under its current name");
             stopGracefully();
         } finally {
             writer.stop = true;
@@ -138,6 +142,17 @@ class SidecarCrashIT {
         int code = Main.run(new String[] {"validate", "--db", db.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
         assertEquals(Main.OK, code, "taclog validate: " + out.toString(StandardCharsets.UTF_8));
+    }
+
+    private boolean everyFileOnDiskIsRegisteredUnderItsName() {
+        try (Stream<Path> files = Files.list(watch)) {
+            List<Path> withContent = files.filter(p -> p.toString().endsWith(".jsonl"))
+                    .filter(p -> p.toFile().length() > 0).toList();
+            Ledger l = Ledger.read(db);
+            return withContent.stream().allMatch(p -> l.at(p).stream().anyMatch(g -> !"superseded".equals(g.state())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void start(Path jar) throws IOException {
