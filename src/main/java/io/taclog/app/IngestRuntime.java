@@ -38,7 +38,7 @@ public final class IngestRuntime implements AutoCloseable {
     private final boolean backfill;
     private final Formats formats;
 
-    private IngestRuntime(TaclogConfig config, Database db, boolean backfill, Clock clock) {
+    private IngestRuntime(TaclogConfig config, Database db, Outbox outbox, boolean backfill, Clock clock) {
         this.config = config;
         this.db = db;
         this.backfill = backfill;
@@ -47,7 +47,7 @@ public final class IngestRuntime implements AutoCloseable {
         formats.attach(config, db, monitor, clock, backfill);
         this.parser = new BatchParser(formats.parsers(), backfill);
         this.factWriters = new FactWriters(formats.writers());
-        this.outbox = new Outbox(db, clock);
+        this.outbox = outbox;
         this.writer = new BatchWriter(db, factWriters, clock, registry);
     }
 
@@ -74,9 +74,10 @@ public final class IngestRuntime implements AutoCloseable {
 
     private static IngestRuntime wire(TaclogConfig config, Database db, boolean backfill, Clock clock)
             throws SQLException {
+        Outbox outbox = new Outbox(db, clock);
         try {
             Migrator.migrate(db);
-            new Outbox(db, clock).install(config.get(ConfigKeys.OUTBOX_ENABLED));
+            outbox.install(config.get(ConfigKeys.OUTBOX_ENABLED));
             if (!backfill) {
                 DeferredIndexes.build(db); // a bulk load was interrupted: the sidecar's queries need them
             }
@@ -84,7 +85,7 @@ public final class IngestRuntime implements AutoCloseable {
             db.discard();
             throw e;
         }
-        IngestRuntime r = new IngestRuntime(config, db, backfill, clock);
+        IngestRuntime r = new IngestRuntime(config, db, outbox, backfill, clock);
         return r;
     }
 

@@ -124,11 +124,6 @@ public final class Database implements AutoCloseable {
         return path;
     }
 
-    /** True while this is a fresh load that {@link #close} publishes. */
-    public boolean freshLoad() {
-        return publishAs != null;
-    }
-
     /** Adds work to every later write transaction (the file registry's pending changes). */
     public void addTransactionHook(TransactionHook hook) {
         hooks.add(hook);
@@ -259,16 +254,12 @@ public final class Database implements AutoCloseable {
             close();
             return;
         }
-        Path target = publishAs;
+        closed = true;
+        closeConnection();
         try {
-            closeConnection();
-        } finally {
-            closed = true;
-            try {
-                FreshLoad.discard(path);
-            } catch (SQLException e) {
-                LOG.warn("{} (for {})", e.getMessage(), target);
-            }
+            FreshLoad.discard(path);
+        } catch (SQLException e) {
+            LOG.warn(e.getMessage());
         }
     }
 

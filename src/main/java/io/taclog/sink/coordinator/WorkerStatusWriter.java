@@ -58,8 +58,9 @@ public final class WorkerStatusWriter implements FactWriter<WorkerStatusChanged>
                 + Sources.EVENT + "' AND ?7 IS NOT '" + Sources.EVENT + "' THEN COALESCE(exit_code, ?1) "
                 + "ELSE COALESCE(?1, exit_code) END, "
                 + WorkerStatuses.moveTo("?2") + ", "
-                + "completed_at = CASE WHEN ?3 AND NOT ?4 THEN MIN(COALESCE(completed_at, ?5), ?5) ELSE completed_at "
-                + "END, failed_at = CASE WHEN ?4 THEN MIN(COALESCE(failed_at, ?5), ?5) ELSE failed_at END, "
+                + "completed_at = CASE WHEN ?3 AND NOT ?4 THEN " + WorkerStatuses.earlier("completed_at", "?5")
+                + " ELSE completed_at END, failed_at = CASE WHEN ?4 THEN " + WorkerStatuses.earlier("failed_at", "?5")
+                + " ELSE failed_at END, "
                 + "failure_reason = COALESCE(failure_reason, ?6), exit_source = CASE WHEN NOT ?3 OR exit_source = '"
                 + Sources.EVENT + "' THEN exit_source ELSE COALESCE(?7, exit_source) END "
                 + "WHERE worker_id = ?8");

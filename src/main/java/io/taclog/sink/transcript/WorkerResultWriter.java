@@ -44,8 +44,9 @@ public final class WorkerResultWriter implements FactWriter<WorkerResultReported
                 + "result_is_error = MAX(COALESCE(result_is_error, 0), ?6), result_text = COALESCE(?7, result_text), "
                 + "result_usage = COALESCE(?8, result_usage), api_error_status = COALESCE(?9, api_error_status), "
                 + WorkerStatuses.moveTo("CASE WHEN ?10 THEN 'failed' ELSE 'completed' END") + ", "
-                + "completed_at = CASE WHEN ?11 THEN completed_at ELSE MIN(COALESCE(completed_at, ?12), ?12) END, "
-                + "failed_at = CASE WHEN ?13 THEN MIN(COALESCE(failed_at, ?14), ?14) ELSE failed_at END, "
+                + "completed_at = CASE WHEN ?11 THEN completed_at ELSE " + WorkerStatuses.earlier("completed_at", "?12")
+                + " END, failed_at = CASE WHEN ?13 THEN " + WorkerStatuses.earlier("failed_at", "?14")
+                + " ELSE failed_at END, "
                 + "failure_reason = CASE WHEN ?15 THEN ?16 ELSE failure_reason END "
                 + "WHERE worker_id = ?17");
         setDouble(ps, 1, r.totalCostUsd());

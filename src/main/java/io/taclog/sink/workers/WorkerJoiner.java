@@ -147,8 +147,8 @@ final class WorkerJoiner {
                 + "num_turns = COALESCE(num_turns, (SELECT num_turns FROM worker_sessions WHERE worker_id = ?1)), "
                 + "result_usage = COALESCE(result_usage, (SELECT result_usage FROM worker_sessions WHERE "
                 + "worker_id = ?1)), api_error_status = COALESCE(api_error_status, (SELECT api_error_status FROM "
-                + "worker_sessions WHERE worker_id = ?1)), " + earlier("completed_at") + ", "
-                + earlier("failed_at") + ", "
+                + "worker_sessions WHERE worker_id = ?1)), " + endTime("completed_at") + ", "
+                + endTime("failed_at") + ", "
                 // an error result's reason, as WorkerResultWriter writes it on a worker that has its record
                 + "failure_reason = COALESCE((SELECT failure_reason FROM worker_sessions WHERE worker_id = ?1 AND "
                 + "result_is_error), failure_reason), "
@@ -209,10 +209,9 @@ final class WorkerJoiner {
                 && worker.equals(e.getValue()));
     }
 
-    /** The earlier of the two workers' end times (the rule WorkerStatusWriter applies to one worker). */
-    private static String earlier(String column) {
-        String theirs = "(SELECT " + column + " FROM worker_sessions WHERE worker_id = ?1)";
-        return column + " = COALESCE(MIN(" + column + ", " + theirs + "), " + column + ", " + theirs + ")";
+    /** The earlier of the two workers' end times, as for one worker ({@link WorkerStatuses#earlier}). */
+    private static String endTime(String column) {
+        return column + " = " + WorkerStatuses.earlier(column,
+                "(SELECT " + column + " FROM worker_sessions WHERE worker_id = ?1)");
     }
-
 }

@@ -18,6 +18,14 @@ public final class WorkerStatuses {
                 + "WHEN 'completed' THEN 3 WHEN 'failed' THEN 4 ELSE 1 END)";
     }
 
+    /**
+     * SQL for the earlier of two end times (ISO text), either of which may be NULL: a worker keeps the first
+     * moment any source saw it end, whichever source was read first.
+     */
+    public static String earlier(String a, String b) {
+        return "COALESCE(MIN(" + a + ", " + b + "), " + a + ", " + b + ")";
+    }
+
     /** SQL setting column {@code status} to the status in the SQL expression {@code next} if it is stronger. */
     public static String moveTo(String next) {
         return "status = CASE WHEN " + rank(next) + " > " + rank("status") + " THEN " + next + " ELSE status END";
