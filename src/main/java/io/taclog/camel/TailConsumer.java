@@ -72,8 +72,10 @@ final class TailConsumer extends ScheduledPollConsumer {
         }
         int batches = 0;
         boolean oneShot = tailer.options().oneShot();
-        if (oneShot && !monitor().mayRead(endpoint.getKind(), startedNanos)) {
-            return 0; // a backfill reads this kind after others (IngestMonitor.readAfter)
+        // a backfill reads this kind after others (IngestMonitor.readAfter): wait for them here, woken when one
+        // drains, rather than until the next poll (up to a poll interval lost at every start)
+        if (oneShot && !monitor().awaitMayRead(endpoint.getKind(), startedNanos, getDelay())) {
+            return 0;
         }
         while (isRunAllowed()) {
             applyCompleted();

@@ -3,6 +3,7 @@ package io.taclog.ingest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,6 +57,23 @@ public final class IngestMonitor {
         java.util.Set<String> notStarted = notStarted(earlier);
         return notStarted != null
                 && (notStarted.isEmpty() || System.nanoTime() - waitingSinceNanos > NEVER_STARTED.toNanos());
+    }
+
+    /**
+     * {@link #mayRead}, waiting up to {@code maxWaitMillis} for it to become true: woken when a source drains.
+     */
+    public boolean awaitMayRead(String kind, long waitingSinceNanos, long maxWaitMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
+        synchronized (this) {
+            while (!mayRead(kind, waitingSinceNanos)) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                wait(left);
+            }
+        }
+        return true;
     }
 
     /**

@@ -5,10 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Per tool: calls, failures, failure rate, unanswered calls, latency (median, p95, max) where known. */
 public final class ToolsQuery {
@@ -19,56 +20,68 @@ public final class ToolsQuery {
         this.db = db;
     }
 
+    /**
+     * Aggregated in SQL, one row per tool: the latencies of a tool come back as one text (its percentiles are
+     * exact, so every value is needed). Reading 35,000 joined rows through JDBC one by one took longer than the
+     * join itself (0.11 s of a 0.5 s answer on the benchmark database).
+     */
+    private static final String PER_TOOL = "SELECT tool, COUNT(*), COUNT(CASE WHEN tool_success = 0 THEN 1 END), "
+            + "COUNT(CASE WHEN unanswered = 1 THEN 1 END), group_concat(latency) "
+            + "FROM (SELECT COALESCE(tool_name, '(unknown)') AS tool, tool_success, unanswered, "
+            + "tool_latency_ms AS latency FROM tool_calls WHERE called_at >= ? AND called_at < ?) GROUP BY tool";
+
     public List<Map<String, Object>> run(TimeWindow w) throws SQLException {
-        Map<String, long[]> counts = new TreeMap<>();
-        Map<String, List<Double>> latencies = new TreeMap<>();
-        try (PreparedStatement ps = db.prepareStatement("SELECT COALESCE(tool_name, '(unknown)'), tool_success, "
-                + "unanswered, tool_latency_ms FROM tool_calls WHERE called_at >= ? AND called_at < ?")) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(PER_TOOL)) {
             ps.setString(1, w.fromText());
             ps.setString(2, w.untilText());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long[] c = counts.computeIfAbsent(rs.getString(1), k -> new long[3]);
-                    c[0]++;
-                    int ok = rs.getInt(2);
-                    if (!rs.wasNull() && ok == 0) {
-                        c[1]++;
-                    }
-                    if (rs.getInt(3) == 1) {
-                        c[2]++;
-                    }
-                    double lat = rs.getDouble(4);
-                    if (!rs.wasNull()) {
-                        latencies.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(lat);
-                    }
+                    long calls = rs.getLong(2);
+                    long failures = rs.getLong(3);
+                    double[] l = latencies(rs.getString(5));
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("tool", rs.getString(1));
+                    row.put("calls", calls);
+                    row.put("failures", failures);
+                    row.put("failure_rate", calls == 0 ? 0.0 : Math.round(10000.0 * failures / calls) / 10000.0);
+                    row.put("unanswered", rs.getLong(4));
+                    row.put("latency_p50_ms", percentile(l, 50));
+                    row.put("latency_p95_ms", percentile(l, 95));
+                    row.put("latency_max_ms", l.length == 0 ? null : (double) Math.round(l[l.length - 1]));
+                    out.add(row);
                 }
             }
         }
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (var e : counts.entrySet()) {
-            long[] c = e.getValue();
-            List<Double> l = latencies.getOrDefault(e.getKey(), new ArrayList<>());
-            l.sort(null);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("tool", e.getKey());
-            row.put("calls", c[0]);
-            row.put("failures", c[1]);
-            row.put("failure_rate", c[0] == 0 ? 0.0 : Math.round(10000.0 * c[1] / c[0]) / 10000.0);
-            row.put("unanswered", c[2]);
-            row.put("latency_p50_ms", percentile(l, 0.50));
-            row.put("latency_p95_ms", percentile(l, 0.95));
-            row.put("latency_max_ms", l.isEmpty() ? null : (double) Math.round(l.get(l.size() - 1)));
-            out.add(row);
-        }
-        out.sort((a, b) -> Long.compare((Long) b.get("calls"), (Long) a.get("calls")));
+        // most calls first; ties by name, in Java's order (SQLite's GROUP BY order is its own)
+        out.sort(Comparator.comparing((Map<String, Object> r) -> (Long) r.get("calls")).reversed()
+                .thenComparing(r -> (String) r.get("tool")));
         return out;
     }
 
-    static Double percentile(List<Double> sorted, double p) {
-        if (sorted.isEmpty()) {
+    /** The comma-separated latencies group_concat made (null: none known), sorted. */
+    static double[] latencies(String joined) {
+        if (joined == null || joined.isEmpty()) {
+            return new double[0];
+        }
+        String[] parts = joined.split(",");
+        double[] l = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            l[i] = Double.parseDouble(parts[i]);
+        }
+        Arrays.sort(l);
+        return l;
+    }
+
+    /**
+     * The nearest-rank percentile of sorted values: the value at rank ceil(p/100 * n), counted in integers (a
+     * double product such as 0.95 * n can land a hair above a whole number and take the next rank).
+     */
+    static Double percentile(double[] sorted, int p) {
+        if (sorted.length == 0) {
             return null;
         }
-        int idx = (int) Math.ceil(p * sorted.size()) - 1;
-        return (double) Math.round(sorted.get(Math.max(0, Math.min(idx, sorted.size() - 1))));
+        int rank = (int) ((p * (long) sorted.length + 99) / 100);
+        return (double) Math.round(sorted[Math.max(1, Math.min(rank, sorted.length)) - 1]);
     }
 }
