@@ -1,10 +1,12 @@
 package io.taclog.camel;
 
 import io.taclog.app.IngestRuntime;
+import io.taclog.config.ConfigKeys;
 import io.taclog.enrich.pairing.BatchToolPairing;
 import io.taclog.enrich.pricing.BatchPricing;
 import io.taclog.sink.BatchWriter;
 import io.taclog.sink.FactWriters;
+import java.util.Properties;
 import org.apache.camel.main.Main;
 
 /**
@@ -19,7 +21,7 @@ public final class CamelSidecar {
 
     public CamelSidecar(IngestRuntime runtime) {
         this.runtime = runtime;
-        main.setOverrideProperties(runtime.config().camelProperties());
+        main.setOverrideProperties(camelProperties(runtime));
         main.bind("jsonl-tail", new TailComponent(runtime.registry(), runtime.tailDefaults(), runtime.monitor()));
         main.bind("parseBatch", new ParseBatchProcessor(runtime.parser()));
         bindBatchSteps(runtime);
@@ -30,7 +32,16 @@ public final class CamelSidecar {
         runtime.formats().camelBeans().forEach(main::bind);
         // one work-queue route per configured tasks.md, from the YAML template (Camel Main collects route builders)
         main.bind("coordinatorQueueRoutes",
-                new WorkQueueRoutes(runtime.config().get(io.taclog.config.ConfigKeys.COORDINATOR_QUEUE)));
+                new WorkQueueRoutes(runtime.config().get(ConfigKeys.COORDINATOR_QUEUE)));
+    }
+
+    /** The configuration for the routes' placeholders, with the writer's poll timeout for this mode. */
+    static Properties camelProperties(IngestRuntime runtime) {
+        Properties p = runtime.config().camelProperties();
+        Integer pollTimeout = runtime.config().get(ConfigKeys.WRITER_POLL_TIMEOUT);
+        p.setProperty(ConfigKeys.WRITER_POLL_TIMEOUT.name(),
+                String.valueOf(pollTimeout != null ? pollTimeout : runtime.backfill() ? 10 : 50));
+        return p;
     }
 
     /** The enrichment steps between parseBatch and the writer's queue (docs/routes.md). */

@@ -110,6 +110,12 @@ public final class ConfigKeys {
             "Parsed batches that may wait for the writer; a source that gets further ahead waits. Each holds up to "
                     + "taclog.batch.max-bytes of input, so this bounds memory.", Parsers.intIn(1, 64));
 
+    public static final ConfigKey<Integer> WRITER_POLL_TIMEOUT = key("taclog.writer.poll-timeout-ms", "auto",
+            "milliseconds or auto", RARE, "How long the idle writer waits for a batch before it looks whether it "
+                    + "should stop; stopping waits up to this long. auto: 50 in the sidecar (fewer wake-ups while "
+                    + "idle: 0.7 % of a core less than 10 ms), 10 in a backfill (its end comes sooner).",
+            s -> "auto".equalsIgnoreCase(s.trim()) ? null : Parsers.intIn(1, 10_000).apply(s));
+
     public static final ConfigKey<String> BACKFILL_DEFER_INDEXES = key("taclog.backfill.defer-indexes", "auto",
             "auto, always or never", RARE, "A backfill drops the secondary indexes no writer reads and builds them "
                     + "once at its end (a sort instead of row-by-row upkeep). auto: when the database file is below "
@@ -227,7 +233,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
             TASK_PATTERN, PRICES_FILE, TIMEZONE, MAX_LINE_BYTES, BATCH_MAX_LINES, BATCH_MAX_BYTES, BATCH_MAX_WAIT,
-            WRITER_QUEUE, BACKFILL_DEFER_INDEXES, BACKFILL_FRESH_LOAD, SCAN_INTERVAL, FULL_SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT,
+            WRITER_QUEUE, WRITER_POLL_TIMEOUT, BACKFILL_DEFER_INDEXES, BACKFILL_FRESH_LOAD, SCAN_INTERVAL, FULL_SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT,
             IDLE_CLOSE, NUL_HOLE_GRACE,
             DB_BUSY_TIMEOUT, DB_RETRY_MAX, DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES,
             QUEUE_POLL, COORDINATOR_RULES,
