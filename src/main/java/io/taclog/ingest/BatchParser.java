@@ -34,14 +34,24 @@ public final class BatchParser {
         for (SourceLine line : batch.lines()) {
             ParseContext ctx = contexts.computeIfAbsent(line.fileId(), id -> context(batch, id));
             ctx.lineOffset(line.offset());
-            out.add(new ParsedLine(line, classifier(ctx.kind()).classify(line, ctx)));
+            LineOutcome outcome = classifier(ctx.kind()).classify(line, ctx);
+            out.add(new ParsedLine(keepsBytes(outcome) ? line : line.headOnly(), outcome));
         }
+        batch.releaseLines();
         Map<Long, String> endStates = new HashMap<>();
         for (var range : batch.ranges()) {
             ParseContext ctx = contexts.get(range.fileId());
             endStates.put(range.fileId(), ctx == null ? batch.startStates().get(range.fileId()) : serialize(ctx));
         }
         return new ParsedBatch(batch, out, endStates);
+    }
+
+    /**
+     * A rejected line (or recovered fragment) keeps all its bytes; any other keeps its head only, all a
+     * quarantine record would show should its rows fail to store.
+     */
+    private static boolean keepsBytes(LineOutcome outcome) {
+        return outcome instanceof LineOutcome.Rejected || outcome instanceof LineOutcome.Recovered;
     }
 
     /** The classifier for a kind; kinds without parsers fall back to the generic path. */

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class BatchWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+    /** Characters of a quarantined line's start that its record keeps (of {@link SourceLine#HEAD_BYTES}). */
     private static final int HEAD_CHARS = 300;
     private static final int SKIPS_PER_STATEMENT = 8;
 
@@ -245,7 +246,7 @@ public final class BatchWriter {
     /** The start of a line as readable text: invalid bytes replaced, control characters made visible. */
     static String head(SourceLine line) {
         byte[] b = line.content();
-        String text = new String(b, 0, Math.min(b.length, HEAD_CHARS * 4), StandardCharsets.UTF_8);
+        String text = new String(b, 0, Math.min(b.length, SourceLine.HEAD_BYTES), StandardCharsets.UTF_8);
         StringBuilder sb = new StringBuilder(Math.min(text.length(), HEAD_CHARS + 16));
         for (int i = 0; i < text.length() && sb.length() < HEAD_CHARS; i++) {
             char ch = text.charAt(i);

@@ -1,5 +1,7 @@
 package io.taclog.source;
 
+import java.util.Arrays;
+
 /**
  * One line read from a file.
  *
@@ -11,6 +13,18 @@ package io.taclog.source;
  * @param flaw how the line deviates from a normal line
  */
 public record SourceLine(long fileId, long offset, long length, byte[] content, LineFlaw flaw) {
+
+    /** Bytes of a line's start that a quarantine record shows (300 characters of up to 4 bytes). */
+    public static final int HEAD_BYTES = 1200;
+
+    /**
+     * The line with only the bytes a quarantine record would show: once parsed, a line waits for its commit,
+     * and only a line that fails to store still needs its start.
+     */
+    public SourceLine headOnly() {
+        return content.length <= HEAD_BYTES ? this
+                : new SourceLine(fileId, offset, length, Arrays.copyOf(content, HEAD_BYTES), flaw);
+    }
 
     /** End offset (exclusive) of the line in its file. */
     public long end() {

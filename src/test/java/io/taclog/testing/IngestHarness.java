@@ -230,7 +230,7 @@ public final class IngestHarness implements AutoCloseable {
     /** One batch: read, parse, commit, confirm. Returns the lines committed (0 when there was nothing). */
     public int step() {
         TailBatch batch = stepBatch();
-        return batch.isEmpty() ? 0 : batch.lines().size();
+        return batch.isEmpty() ? 0 : batch.lineCount();
     }
 
     private TailBatch stepBatch() {

@@ -148,7 +148,7 @@ public final class CoordinatorHarness implements AutoCloseable {
     /** One batch of one source kind; returns its lines. */
     public int step(String kind) {
         TailBatch batch = stepBatch(kind);
-        return batch.isEmpty() ? 0 : batch.lines().size();
+        return batch.isEmpty() ? 0 : batch.lineCount();
     }
 
     private TailBatch stepBatch(String kind) {
@@ -172,7 +172,7 @@ public final class CoordinatorHarness implements AutoCloseable {
     public int readAndCrash(String kind) {
         TailBatch batch = PipelineSteps.next(tailers.get(kind));
         runtime.parser().parse(batch);
-        return batch.lines().size();
+        return batch.lineCount();
     }
 
     /** Applies one version of a work-queue file, as the work-queue route does; returns its outcome. */

@@ -127,7 +127,7 @@ public final class TranscriptHarness implements AutoCloseable {
     /** One batch: read, parse, commit, confirm. Returns the lines committed (0 when there was nothing). */
     public int step() {
         TailBatch batch = stepBatch();
-        return batch.isEmpty() ? 0 : batch.lines().size();
+        return batch.isEmpty() ? 0 : batch.lineCount();
     }
 
     private TailBatch stepBatch() {
@@ -146,7 +146,7 @@ public final class TranscriptHarness implements AutoCloseable {
         TailBatch batch = PipelineSteps.next(tailer);
         runtime.parser().parse(batch);
         closeAll();
-        return batch.lines().size();
+        return batch.lineCount();
     }
 
     /** A process restart: closes the tailer and the database (if still open), then opens both again. */
