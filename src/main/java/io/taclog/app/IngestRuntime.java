@@ -5,6 +5,7 @@ import io.taclog.config.TaclogConfig;
 import io.taclog.ingest.BatchParser;
 import io.taclog.ingest.IngestMonitor;
 import io.taclog.ingest.SourceKindParser;
+import io.taclog.maintenance.Maintenance;
 import io.taclog.schema.Migrator;
 import io.taclog.sink.BatchWriter;
 import io.taclog.sink.Database;
@@ -37,6 +38,7 @@ public final class IngestRuntime implements AutoCloseable {
     private final IngestMonitor monitor = new IngestMonitor();
     private final boolean backfill;
     private final Formats formats;
+    private final Maintenance maintenance;
 
     private IngestRuntime(TaclogConfig config, Database db, Outbox outbox, boolean backfill, Clock clock) {
         this.config = config;
@@ -49,6 +51,9 @@ public final class IngestRuntime implements AutoCloseable {
         this.factWriters = new FactWriters(formats.writers());
         this.outbox = outbox;
         this.writer = new BatchWriter(db, factWriters, clock, registry);
+        this.maintenance = new Maintenance(db, clock,
+                Duration.ofMinutes(config.get(ConfigKeys.MAINTENANCE_OPTIMIZE_INTERVAL)),
+                Duration.ofDays(config.get(ConfigKeys.MAINTENANCE_COMMIT_LOG_DAYS)), !backfill);
     }
 
     /** Opens and migrates the database and wires the pipeline. */
@@ -142,6 +147,11 @@ public final class IngestRuntime implements AutoCloseable {
 
     public IngestMonitor monitor() {
         return monitor;
+    }
+
+    /** The sidecar's periodic upkeep (routes/maintenance.camel.yaml); does nothing in a backfill. */
+    public Maintenance maintenance() {
+        return maintenance;
     }
 
     public Formats formats() {

@@ -29,6 +29,7 @@ public final class CamelSidecar {
         main.bind("outbox", runtime.outbox());
         main.bind("outboxMessage", new OutboxMessageProcessor());
         main.bind("outboxAcknowledge", new OutboxAcknowledgeProcessor(runtime.outbox()));
+        main.bind("maintenance", runtime.maintenance());
         runtime.formats().camelBeans().forEach(main::bind);
         // one work-queue route per configured tasks.md, from the YAML template (Camel Main collects route builders)
         main.bind("coordinatorQueueRoutes",

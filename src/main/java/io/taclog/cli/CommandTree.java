@@ -29,6 +29,8 @@ public final class CommandTree {
         COMMANDS.put("validate", ValidateCommand::new);
         COMMANDS.put("files", FilesCommand::new);
         COMMANDS.put("migrate", MigrateCommand::new);
+        COMMANDS.put("backup", BackupCommand::new);
+        COMMANDS.put("doctor", DoctorCommand::new);
         COMMANDS.put("query", QueryCommand::new);
         COMMANDS.put("export", ExportCommand::new);
         COMMANDS.put("prices", PricesCommand::new);

@@ -24,4 +24,10 @@ public final class DbOption {
         TaclogConfig c = TaclogConfig.load(Optional.ofNullable(config), Map.of());
         return c.get(ConfigKeys.DB);
     }
+
+    /** The whole configuration ({@code --config}, with {@code --db} winning), for commands that also write. */
+    public TaclogConfig load() {
+        return TaclogConfig.load(Optional.ofNullable(config),
+                db == null ? Map.of() : Map.of(ConfigKeys.DB.name(), db.toString()));
+    }
 }

@@ -229,6 +229,23 @@ public final class ConfigKeys {
                     + "'event=type,ts=time,session_id=run'; unlisted fields keep the contract's names "
                     + "(docs/coordinator-events.md).", Parsers::fieldMap);
 
+    // --- maintenance of the sidecar's database (docs/storage.md) --------------------------------------
+
+    public static final ConfigKey<Long> MAINTENANCE_OPTIMIZE_INTERVAL = key(
+            "taclog.maintenance.optimize-interval-minutes", "360", "minutes", RARE,
+            "How often the sidecar runs PRAGMA optimize (query-planner statistics of the tables that changed) "
+                    + "through its writer connection; the first run comes at the first maintenance check. 0 = never; "
+                    + "a backfill never does.", Parsers.longIn(0, 525_600));
+
+    public static final ConfigKey<Long> MAINTENANCE_COMMIT_LOG_DAYS = key("taclog.maintenance.commit-log-days",
+            "30", "days", RARE, "Rows of ingest_commits (a row per committed byte range) older than this are merged "
+                    + "with their neighbours into one range per run of contiguous ranges, checked hourly by the "
+                    + "sidecar; validate still proves every byte. 0 = keep every row.", Parsers.longIn(0, 36_500));
+
+    public static final ConfigKey<Long> MAINTENANCE_CHECK_INTERVAL = key("taclog.maintenance.check-interval-ms",
+            "60000", "milliseconds", RARE, "How often the sidecar's maintenance route looks whether optimize or the "
+                    + "commit-log compaction is due.", Parsers.longIn(100, 86_400_000));
+
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
@@ -238,5 +255,5 @@ public final class ConfigKeys {
             DB_BUSY_TIMEOUT, DB_RETRY_MAX, DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES,
             QUEUE_POLL, COORDINATOR_RULES,
             DERIVE_CHECK_INTERVAL, COORDINATOR_PATH_MAP, EVENTS_FIELD_MAP, OUTBOX_ENABLED, OUTBOX_ENDPOINT, OUTBOX_POLL,
-            OUTBOX_BATCH);
+            OUTBOX_BATCH, MAINTENANCE_OPTIMIZE_INTERVAL, MAINTENANCE_COMMIT_LOG_DAYS, MAINTENANCE_CHECK_INTERVAL);
 }

@@ -31,7 +31,8 @@ public final class Migrations {
             new Migration(8, "workers no task claims keep task_id NULL, not a task made from their session",
                     "db/migration/V008__unassigned_workers.sql"),
             new Migration(9, "an outbox of committed facts for publishing routes",
-                    "db/migration/V009__outbox.sql"));
+                    "db/migration/V009__outbox.sql"),
+            new Migration(10, "a log of the backups taken, for doctor", "db/migration/V010__backups.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -1,0 +1,168 @@
+package io.taclog.maintenance;
+
+import io.taclog.schema.Migrations;
+import io.taclog.sink.ReadOnlyDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code taclog doctor} reports about a database: files, pages, sizes, integrity, the last backup and the
+ * state of ingestion. Everything is read through a read-only connection in one read transaction, which in WAL
+ * mode never takes or waits for the writer's lock.
+ */
+public final class Doctor {
+
+    /** The report; {@link #healthy} is false when quick_check did not answer "ok" or the file could not be read. */
+    public record Report(String database, Integer schemaVersion, int latestVersion, boolean migrationsPending,
+                         Map<String, Long> fileBytes, Long pageSize, Long pageCount, Long freelistPages,
+                         Double fragmentationPercent, String quickCheck, boolean healthy, String sizesSource,
+                         List<ObjectSize> objects, Map<String, Long> rows, BackupLog.Entry lastBackup,
+                         List<String> deferredIndexes, Map<String, Long> filesByState, Long rejectedLines,
+                         Long rejectedFragments, CommitLog commitLog, String archives, String spool) {
+    }
+
+    /** A table or index and the bytes of its pages (dbstat). */
+    public record ObjectSize(String name, String type, String table, long bytes) {
+    }
+
+    /** The {@code ingest_commits} table: rows, bytes (null without dbstat), oldest commit time. */
+    public record CommitLog(long rows, Long bytes, String oldest) {
+    }
+
+    static final String NOT_BUILT = "not built yet in this version of taclog";
+
+    private Doctor() {
+    }
+
+    /** Examines {@code db}, which must exist. A file too damaged to read gives an unhealthy report, no exception. */
+    public static Report examine(Path db, int busyTimeoutMillis) {
+        Map<String, Long> files = fileBytes(db);
+        Builder b = new Builder();
+        try (Connection c = ReadOnlyDatabase.open(db, busyTimeoutMillis)) {
+            c.setAutoCommit(false); // one snapshot for every number below
+            try {
+                b.read(c);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            b.quickCheck = b.quickCheck == null ? "cannot read the database: " + e.getMessage()
+                    : b.quickCheck + "; then failed: " + e.getMessage();
+        }
+        boolean healthy = "ok".equals(b.quickCheck);
+        Double fragmentation = b.pageCount == null || b.pageCount == 0 ? null
+                : Math.round(1000.0 * b.freelist / b.pageCount) / 10.0;
+        return new Report(db.toString(), b.version, Migrations.latestVersion(),
+                b.version != null && b.version < Migrations.latestVersion(), files, b.pageSize, b.pageCount,
+                b.freelist, fragmentation, b.quickCheck, healthy, b.sizesSource, b.objects, b.rows, b.lastBackup,
+                b.deferred, b.byState, b.rejectedLines, b.rejectedFragments, b.commitLog, NOT_BUILT, NOT_BUILT);
+    }
+
+    private static Map<String, Long> fileBytes(Path db) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Path f = db.resolveSibling(db.getFileName() + suffix);
+            try {
+                m.put(suffix.isEmpty() ? "db" : suffix.substring(1), Files.size(f));
+            } catch (IOException e) {
+                m.put(suffix.isEmpty() ? "db" : suffix.substring(1), null); // absent (no WAL after a clean close)
+            }
+        }
+        return m;
+    }
+
+    /** The parts read so far (a damaged file stops the reading part-way). */
+    private static final class Builder {
+        Integer version;
+        Long pageSize;
+        Long pageCount;
+        Long freelist;
+        String quickCheck;
+        String sizesSource;
+        List<ObjectSize> objects = new ArrayList<>();
+        Map<String, Long> rows = new LinkedHashMap<>();
+        BackupLog.Entry lastBackup;
+        List<String> deferred = new ArrayList<>();
+        Map<String, Long> byState = new LinkedHashMap<>();
+        Long rejectedLines;
+        Long rejectedFragments;
+        CommitLog commitLog;
+
+        void read(Connection c) throws SQLException {
+            pageSize = scalar(c, "PRAGMA page_size");
+            pageCount = scalar(c, "PRAGMA page_count");
+            freelist = scalar(c, "PRAGMA freelist_count");
+            quickCheck = Backup.quickCheck(c);
+            version = Migrations.readVersion(c);
+            rows = Tables.rowCounts(c);
+            sizes(c);
+            lastBackup = BackupLog.last(c).orElse(null);
+            if (Tables.exists(c, "deferred_indexes")) {
+                deferred.addAll(groups(c, "SELECT name, 0 FROM deferred_indexes ORDER BY name").keySet());
+            }
+            if (Tables.exists(c, "ingest_files")) {
+                byState = groups(c, "SELECT state, COUNT(*) FROM ingest_files GROUP BY state ORDER BY state");
+            }
+            if (Tables.exists(c, "ingest_rejects")) {
+                Map<String, Long> kinds = groups(c, "SELECT kind, COUNT(*) FROM ingest_rejects GROUP BY kind");
+                rejectedLines = kinds.getOrDefault("line", 0L);
+                rejectedFragments = kinds.entrySet().stream().filter(e -> !"line".equals(e.getKey()))
+                        .mapToLong(Map.Entry::getValue).sum();
+            }
+            if (Tables.exists(c, "ingest_commits")) {
+                String oldest;
+                try (PreparedStatement ps = c.prepareStatement("SELECT MIN(committed_at) FROM ingest_commits");
+                     ResultSet rs = ps.executeQuery()) {
+                    oldest = rs.next() ? rs.getString(1) : null;
+                }
+                Long bytes = !"dbstat".equals(sizesSource) ? null : objects.stream()
+                        .filter(o -> "ingest_commits".equals(o.table())).mapToLong(ObjectSize::bytes).sum();
+                commitLog = new CommitLog(rows.getOrDefault("ingest_commits", 0L), bytes, oldest);
+            }
+        }
+
+        /** Bytes per table and index from the dbstat virtual table, when this SQLite build has it. */
+        private void sizes(Connection c) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("SELECT s.name, COALESCE(m.type, 'table'), "
+                    + "COALESCE(m.tbl_name, s.name), s.pgsize FROM dbstat AS s LEFT JOIN sqlite_master AS m "
+                    + "ON m.name = s.name WHERE s.aggregate = 1 ORDER BY s.pgsize DESC, s.name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    objects.add(new ObjectSize(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                }
+                sizesSource = "dbstat";
+            } catch (SQLException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("no such table: dbstat")) {
+                    throw e;
+                }
+                objects.clear();
+                sizesSource = "none: this SQLite build has no dbstat table, so only row counts are shown";
+            }
+        }
+
+        private static long scalar(Connection c, String sql) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+
+        private static Map<String, Long> groups(Connection c, String sql) throws SQLException {
+            Map<String, Long> m = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    m.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return m;
+        }
+    }
+}
