@@ -1,5 +1,8 @@
 package io.taclog.cli;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteJDBCLoader;
 
@@ -18,7 +21,19 @@ final class DriverWarmUp {
         Thread t = new Thread(() -> {
             try {
                 SQLiteJDBCLoader.initialize();
-                new SQLiteConfig();
+                SQLiteConfig config = new SQLiteConfig();
+                // one statement through an in-memory database: the driver's connection, statement and result
+                // classes are loaded and initialised here, not after the command line is parsed
+                try (Connection c = config.createConnection("jdbc:sqlite::memory:");
+                     PreparedStatement ps = c.prepareStatement("SELECT ?, 1.5, 'x'")) {
+                    ps.setString(1, "warm");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rs.getString(1);
+                            rs.getDouble(2);
+                        }
+                    }
+                }
             } catch (Exception | LinkageError e) {
                 // the command opens the database itself and reports what went wrong
             }
