@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taclog.maintenance.Tables;
+import io.taclog.testing.CliRun;
 import io.taclog.testing.Ledger;
 import io.taclog.testing.Sql;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,21 +31,14 @@ class BackupCommandIT {
     Path tmp;
     Path db;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** The demo of the README (a TAC-8 coordinator log, its work queue and transcripts) loaded into {@code db}. */
     static Path demo(Path dir) {
         Path db = dir.resolve("demo.db");
-        Run r = run("backfill", "--config", DEMO_CONFIG.toString(), "--db", db.toString());
+        CliRun r = run("backfill", "--config", DEMO_CONFIG.toString(), "--db", db.toString());
         assertEquals(Main.OK, r.code(), r.err());
         return db;
     }
@@ -60,7 +52,7 @@ class BackupCommandIT {
     void theCopyOfTheDemoHoldsEveryRowPassesValidateAndIsRecorded() throws Exception {
         Path copy = tmp.resolve("backups").resolve("demo-copy.db");
         Files.createDirectories(copy.getParent());
-        Run r = run("backup", "--db", db.toString(), "--to", copy.toString());
+        CliRun r = run("backup", "--db", db.toString(), "--to", copy.toString());
         assertEquals(Main.OK, r.code(), r.err());
         assertTrue(r.out().contains("written to " + copy), r.out());
         assertTrue(r.out().contains("quick_check ok"), r.out());
@@ -81,7 +73,7 @@ class BackupCommandIT {
                 "a backup is one self-contained file");
         Ledger.read(copy).assertConsistent();
 
-        Run v = run("validate", "--config", DEMO_CONFIG.toString(), "--db", copy.toString());
+        CliRun v = run("validate", "--config", DEMO_CONFIG.toString(), "--db", copy.toString());
         assertEquals(Main.OK, v.code(), v.out() + v.err());
 
         List<Map<String, Object>> rows = Sql.rows(db, "SELECT target, bytes FROM backups");
@@ -96,7 +88,7 @@ class BackupCommandIT {
         Path target = tmp.resolve("taken.db");
         byte[] before = "not to be overwritten".getBytes(StandardCharsets.UTF_8);
         Files.write(target, before);
-        Run r = run("backup", "--db", db.toString(), "--to", target.toString());
+        CliRun r = run("backup", "--db", db.toString(), "--to", target.toString());
         assertEquals(Main.USAGE, r.code(), r.out());
         assertTrue(r.err().contains("already exists"), r.err());
         assertArrayEquals(before, Files.readAllBytes(target));
@@ -105,12 +97,12 @@ class BackupCommandIT {
 
     @Test
     void aMissingDirectoryOrSourceIsRefused() {
-        Run r = run("backup", "--db", db.toString(), "--to", tmp.resolve("no-such-dir").resolve("x.db").toString());
+        CliRun r = run("backup", "--db", db.toString(), "--to", tmp.resolve("no-such-dir").resolve("x.db").toString());
         assertEquals(Main.USAGE, r.code());
         assertTrue(r.err().contains("does not exist"), r.err());
         assertFalse(Files.exists(tmp.resolve("no-such-dir")));
 
-        Run s = run("backup", "--db", tmp.resolve("absent.db").toString(), "--to", tmp.resolve("y.db").toString());
+        CliRun s = run("backup", "--db", tmp.resolve("absent.db").toString(), "--to", tmp.resolve("y.db").toString());
         assertEquals(Main.USAGE, s.code());
         assertTrue(s.err().contains("absent.db does not exist"), s.err());
         assertFalse(Files.exists(tmp.resolve("y.db")));
@@ -124,7 +116,7 @@ class BackupCommandIT {
         try {
             // root ignores permission bits: the directory stays writable and there is nothing to refuse
             Assumptions.assumeFalse(Files.isWritable(dir), "running as root: a read-only directory is writable");
-            Run r = run("backup", "--db", db.toString(), "--to", dir.resolve("x.db").toString());
+            CliRun r = run("backup", "--db", db.toString(), "--to", dir.resolve("x.db").toString());
             assertEquals(Main.USAGE, r.code());
             assertTrue(r.err().contains("not writable"), r.err());
             assertEquals(List.of(), names(dir));

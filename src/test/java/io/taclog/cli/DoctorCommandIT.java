@@ -3,6 +3,7 @@ package io.taclog.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taclog.testing.CliRun;
 import io.taclog.testing.Sql;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -27,10 +28,10 @@ class DoctorCommandIT {
 
     @Test
     void theTextReportMatchesTheDatabase() {
-        BackupCommandIT.Run b = BackupCommandIT.run("backup", "--db", db.toString(), "--to",
+        CliRun b = BackupCommandIT.run("backup", "--db", db.toString(), "--to",
                 tmp.resolve("b.db").toString());
         assertEquals(Main.OK, b.code(), b.err());
-        BackupCommandIT.Run r = BackupCommandIT.run("doctor", "--db", db.toString());
+        CliRun r = BackupCommandIT.run("doctor", "--db", db.toString());
         assertEquals(Main.OK, r.code(), r.err());
         String out = r.out();
         assertTrue(out.contains("quick_check ok"), out);
@@ -57,7 +58,7 @@ class DoctorCommandIT {
 
     @Test
     void theJsonReportMatchesTheDatabase() {
-        BackupCommandIT.Run r = BackupCommandIT.run("doctor", "--db", db.toString(), "--format", "json");
+        CliRun r = BackupCommandIT.run("doctor", "--db", db.toString(), "--format", "json");
         assertEquals(Main.OK, r.code(), r.err());
         String json = r.out();
         assertTrue(json.contains("\"quick_check\" : \"ok\""), json);
@@ -82,17 +83,17 @@ class DoctorCommandIT {
             f.seek(size / 2 / 4096 * 4096 + 100); // inside a page in the middle, its header and cells
             f.write(junk);
         }
-        BackupCommandIT.Run r = BackupCommandIT.run("doctor", "--db", copy.toString());
+        CliRun r = BackupCommandIT.run("doctor", "--db", copy.toString());
         assertEquals(Main.FAILURE, r.code(), r.out() + r.err());
         assertTrue(!r.out().contains("quick_check ok"), r.out());
-        BackupCommandIT.Run j = BackupCommandIT.run("doctor", "--db", copy.toString(), "--format", "json");
+        CliRun j = BackupCommandIT.run("doctor", "--db", copy.toString(), "--format", "json");
         assertEquals(Main.FAILURE, j.code());
         assertTrue(j.out().contains("\"healthy\" : false"), j.out());
     }
 
     @Test
     void aMissingDatabaseIsAUsageError() {
-        BackupCommandIT.Run r = BackupCommandIT.run("doctor", "--db", tmp.resolve("absent.db").toString());
+        CliRun r = BackupCommandIT.run("doctor", "--db", tmp.resolve("absent.db").toString());
         assertEquals(Main.USAGE, r.code());
         assertTrue(r.err().contains("does not exist"), r.err());
     }

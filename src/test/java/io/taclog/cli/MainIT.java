@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taclog.schema.Migrator;
+import io.taclog.testing.CliRun;
 import io.taclog.testing.Jsonl;
 import io.taclog.testing.Ledger;
 import io.taclog.testing.LogWriter;
@@ -43,13 +44,13 @@ class MainIT {
         }
     }
 
-    private MainTest.Run backfill() {
+    private CliRun backfill() {
         return MainTest.run("backfill", "--db", db.toString(), "--watch", watch.toString(), "--no-progress");
     }
 
     @Test
     void backfillOfASmallDirectoryExitsZeroHavingAccountedEveryLine() {
-        MainTest.Run r = backfill();
+        CliRun r = backfill();
         assertEquals(Main.OK, r.code(), r.err());
         assertTrue(r.out().contains("13 lines"), r.out());
         assertTrue(r.err().contains("1 line(s) quarantined"), r.err());
@@ -66,7 +67,7 @@ class MainIT {
         assertEquals(Main.OK, backfill().code());
         assertEquals(13, Ledger.read(db).linesRead(), "a second backfill of unchanged files reads nothing");
         Files.write(watch.resolve("one.jsonl"), Jsonl.line("one", 99), java.nio.file.StandardOpenOption.APPEND);
-        MainTest.Run r = backfill();
+        CliRun r = backfill();
         assertEquals(Main.OK, r.code(), r.err());
         assertEquals(14, Ledger.read(db).assertConsistent().linesRead());
     }
@@ -74,7 +75,7 @@ class MainIT {
     @Test
     void filesAsJsonListsEveryGenerationWithItsCounts() throws IOException {
         assertEquals(Main.OK, backfill().code());
-        MainTest.Run r = MainTest.run("files", "--db", db.toString(), "--format", "json");
+        CliRun r = MainTest.run("files", "--db", db.toString(), "--format", "json");
         assertEquals(Main.OK, r.code(), r.err());
         JsonNode files = new ObjectMapper().readTree(r.out());
         assertEquals(2, files.size(), r.out());
@@ -95,17 +96,17 @@ class MainIT {
     @Test
     void validateProvesAGoodDatabaseAndFailsAfterTheLedgerIsTamperedWith() throws IOException {
         assertEquals(Main.OK, backfill().code());
-        MainTest.Run ok = MainTest.run("validate", "--db", db.toString());
+        CliRun ok = MainTest.run("validate", "--db", db.toString());
         assertEquals(Main.OK, ok.code(), ok.out() + ok.err());
         assertTrue(ok.out().startsWith("OK: 2 file generations, 2 verified"), ok.out());
 
         Sql.exec(db, "UPDATE ingest_ledger SET lines_read = lines_read + 1 WHERE file_id = 1");
-        MainTest.Run bad = MainTest.run("validate", "--db", db.toString());
+        CliRun bad = MainTest.run("validate", "--db", db.toString());
         assertEquals(Main.FAILURE, bad.code(), bad.out());
         assertTrue(bad.out().contains("FAILED"), bad.out());
         assertTrue(bad.out().contains("ledger does not add up"), bad.out());
 
-        MainTest.Run json = MainTest.run("validate", "--db", db.toString(), "--format", "json");
+        CliRun json = MainTest.run("validate", "--db", db.toString(), "--format", "json");
         assertEquals(Main.FAILURE, json.code());
         JsonNode report = new ObjectMapper().readTree(json.out());
         assertEquals("mismatch", report.get("files").get(0).get("verdict").asText(), json.out());
@@ -114,7 +115,7 @@ class MainIT {
     @Test
     void migratePrintsTheSchemaVersion() {
         Path fresh = tmp.resolve("fresh.db");
-        MainTest.Run r = MainTest.run("migrate", "--db", fresh.toString());
+        CliRun r = MainTest.run("migrate", "--db", fresh.toString());
         assertEquals(Main.OK, r.code(), r.err());
         assertTrue(r.out().contains("schema version 0 -> " + Migrator.latestVersion()), r.out());
         r = MainTest.run("migrate", "--db", fresh.toString());
@@ -124,7 +125,7 @@ class MainIT {
 
     @Test
     void readingCommandsFailClearlyOnAMissingDatabase() {
-        MainTest.Run r = MainTest.run("files", "--db", tmp.resolve("absent.db").toString());
+        CliRun r = MainTest.run("files", "--db", tmp.resolve("absent.db").toString());
         assertEquals(Main.FAILURE, r.code());
         assertTrue(r.err().contains("does not exist"), r.err());
     }

@@ -3,9 +3,7 @@ package io.taclog.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.taclog.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,20 +15,13 @@ class MainTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void exitsWithUsageForAnUnknownFlag() {
-        Run r = run("backfill", "--no-such-flag");
+        CliRun r = run("backfill", "--no-such-flag");
         assertEquals(Main.USAGE, r.code());
         assertTrue(r.err().contains("--no-such-flag"), r.err());
     }
@@ -43,7 +34,7 @@ class MainTest {
     @Test
     void exitsWithUsageForBadConfigurationNamingKeyAndValue() {
         Path db = tmp.resolve("never.db");
-        Run r = run("backfill", "--db", db.toString(), "--set", "taclog.batch.max-lines=0");
+        CliRun r = run("backfill", "--db", db.toString(), "--set", "taclog.batch.max-lines=0");
         assertEquals(Main.USAGE, r.code());
         assertTrue(r.err().contains("taclog.batch.max-lines = '0'"), r.err());
         assertTrue(!Files.exists(db), "nothing was created");
@@ -54,10 +45,10 @@ class MainTest {
 
     @Test
     void printsHelpAndVersion() {
-        Run help = run("--help");
+        CliRun help = run("--help");
         assertEquals(Main.OK, help.code());
         assertTrue(help.out().contains("backfill"), help.out());
-        Run version = run("--version");
+        CliRun version = run("--version");
         assertEquals(Main.OK, version.code());
         assertTrue(version.out().startsWith("taclog "), version.out());
     }

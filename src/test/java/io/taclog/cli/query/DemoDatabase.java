@@ -2,10 +2,7 @@ package io.taclog.cli.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.taclog.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.taclog.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,21 +21,13 @@ final class DemoDatabase {
         if (db == null) {
             Path dir = Files.createTempDirectory("taclog-demo-");
             db = dir.resolve("demo.db");
-            Run r = run("backfill", "--config", "samples/taclog.properties", "--db", db.toString(), "--no-progress");
+            CliRun r = run("backfill", "--config", "samples/taclog.properties", "--db", db.toString(), "--no-progress");
             assertEquals(0, r.code(), () -> "demo backfill failed:\n" + r.out() + r.err());
         }
         return db;
     }
 
-    /** What one CLI run printed and returned. */
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taclog.sink.Database;
+import io.taclog.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,8 +33,8 @@ class QueryCommandsIT {
         db = DemoDatabase.path().toString();
     }
 
-    private static DemoDatabase.Run ok(String... args) {
-        DemoDatabase.Run r = DemoDatabase.run(args);
+    private static CliRun ok(String... args) {
+        CliRun r = DemoDatabase.run(args);
         assertEquals(0, r.code(), () -> String.join(" ", args) + " failed:\n" + r.out() + r.err());
         return r;
     }
@@ -126,7 +127,7 @@ class QueryCommandsIT {
 
     @Test
     void unknownTaskIsExitOneWithTheKnownTasks() {
-        DemoDatabase.Run r = DemoDatabase.run("query", "task", "gh-999999", "--db", db);
+        CliRun r = DemoDatabase.run("query", "task", "gh-999999", "--db", db);
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no task 'gh-999999'"), r.err());
         assertTrue(r.err().contains("known tasks include"), r.err());
@@ -156,7 +157,7 @@ class QueryCommandsIT {
             calls += t.get("calls").asLong();
         }
         assertEquals((long) sql("SELECT COUNT(*) FROM tool_calls"), calls);
-        DemoDatabase.Run usage = DemoDatabase.run("query", "workers", "--db", db);
+        CliRun usage = DemoDatabase.run("query", "workers", "--db", db);
         assertEquals(2, usage.code(), "neither --active nor --failed is a usage error");
     }
 
@@ -230,14 +231,14 @@ class QueryCommandsIT {
     @Test
     void pricesListAndShow() {
         assertTrue(ok("prices", "show", "claude-sonnet-4-5-20250929").out().contains("claude-sonnet-4-5"));
-        DemoDatabase.Run unknown = DemoDatabase.run("prices", "show", "no-such-model");
+        CliRun unknown = DemoDatabase.run("prices", "show", "no-such-model");
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("NULL cost"), unknown.err());
     }
 
     @Test
     void missingOrNewerDatabasesGetClearErrors(@TempDir Path tmp) throws Exception {
-        DemoDatabase.Run missing = DemoDatabase.run("query", "cost", "--db", tmp.resolve("nope.db").toString());
+        CliRun missing = DemoDatabase.run("query", "cost", "--db", tmp.resolve("nope.db").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("does not exist"), missing.err());
         Path newer = tmp.resolve("newer.db");
@@ -250,10 +251,10 @@ class QueryCommandsIT {
                 return null;
             });
         }
-        DemoDatabase.Run r = DemoDatabase.run("query", "cost", "--db", newer.toString());
+        CliRun r = DemoDatabase.run("query", "cost", "--db", newer.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("newer than this taclog"), r.err());
-        DemoDatabase.Run usage = DemoDatabase.run("query", "cost", "--by", "fortnight", "--db", db);
+        CliRun usage = DemoDatabase.run("query", "cost", "--by", "fortnight", "--db", db);
         assertEquals(2, usage.code());
     }
 
@@ -275,7 +276,7 @@ class QueryCommandsIT {
             s.execute("PRAGMA journal_mode=DELETE");
             s.execute("PRAGMA locking_mode=EXCLUSIVE");
             s.execute("BEGIN EXCLUSIVE");
-            DemoDatabase.Run r = DemoDatabase.run("query", "cost", "--db", locked.toString());
+            CliRun r = DemoDatabase.run("query", "cost", "--db", locked.toString());
             assertEquals(1, r.code());
             assertTrue(r.err().contains("is locked by another process"), r.err());
             s.execute("ROLLBACK");
