@@ -1,5 +1,7 @@
 package io.taclog.app;
 
+import io.taclog.alerts.AlertCheck;
+import io.taclog.alerts.AlertSettings;
 import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
 import io.taclog.ingest.BatchParser;
@@ -39,6 +41,7 @@ public final class IngestRuntime implements AutoCloseable {
     private final boolean backfill;
     private final Formats formats;
     private final Maintenance maintenance;
+    private final AlertCheck alerts;
 
     private IngestRuntime(TaclogConfig config, Database db, Outbox outbox, boolean backfill, Clock clock) {
         this.config = config;
@@ -54,6 +57,7 @@ public final class IngestRuntime implements AutoCloseable {
         this.maintenance = new Maintenance(db, clock,
                 Duration.ofMinutes(config.get(ConfigKeys.MAINTENANCE_OPTIMIZE_INTERVAL)),
                 Duration.ofDays(config.get(ConfigKeys.MAINTENANCE_COMMIT_LOG_DAYS)), !backfill);
+        this.alerts = new AlertCheck(db, AlertSettings.of(config), clock, !backfill);
     }
 
     /** Opens and migrates the database and wires the pipeline. */
@@ -154,6 +158,11 @@ public final class IngestRuntime implements AutoCloseable {
         return maintenance;
     }
 
+    /** The alert rules and their delivery (routes/alerts.camel.yaml, docs/alerts.md); idle in a backfill. */
+    public AlertCheck alerts() {
+        return alerts;
+    }
+
     public Formats formats() {
         return formats;
     }
@@ -169,6 +178,7 @@ public final class IngestRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        alerts.close(); // before the database: an alert not delivered yet stays pending for the next start
         db.checkpoint();
         db.close();
     }

@@ -30,6 +30,7 @@ public final class CamelSidecar {
         main.bind("outboxMessage", new OutboxMessageProcessor());
         main.bind("outboxAcknowledge", new OutboxAcknowledgeProcessor(runtime.outbox()));
         main.bind("maintenance", runtime.maintenance());
+        main.bind("alertCheck", runtime.alerts());
         runtime.formats().camelBeans().forEach(main::bind);
         // one work-queue route per configured tasks.md, from the YAML template (Camel Main collects route builders)
         main.bind("coordinatorQueueRoutes",
@@ -60,12 +61,23 @@ public final class CamelSidecar {
 
     /** Starts the routes and returns (backfill, tests). */
     public void start() {
+        startAlerts();
         main.start();
     }
 
     /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C); Camel then shuts the routes down gracefully. */
     public void runUntilStopped() throws Exception {
+        startAlerts();
         main.run();
+    }
+
+    /** Alerts stored but not delivered before the last stop go out again (nothing in a backfill). */
+    private void startAlerts() {
+        try {
+            runtime.alerts().start();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the alerts still to deliver: " + e.getMessage(), e);
+        }
     }
 
     public void stop() {

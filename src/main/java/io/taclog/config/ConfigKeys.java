@@ -246,6 +246,76 @@ public final class ConfigKeys {
             "60000", "milliseconds", RARE, "How often the sidecar's maintenance route looks whether optimize or the "
                     + "commit-log compaction is due.", Parsers.longIn(100, 86_400_000));
 
+    // --- alerts (docs/alerts.md): every rule is off until its key is set -----------------------------------
+
+    public static final ConfigKey<Optional<Double>> ALERTS_DAILY_BUDGET = key("taclog.alerts.daily-budget-usd", "",
+            "US dollars", FREQUENT, "Alert (alert.daily_budget, once per day) when the estimated cost of the API "
+                    + "calls of the current day, in taclog.alerts.timezone, exceeds this; empty = off.",
+            Parsers.optional(Parsers.doubleIn(0.000001, 1e12)));
+
+    public static final ConfigKey<Optional<Double>> ALERTS_TASK_BUDGET = key("taclog.alerts.task-budget-usd", "",
+            "US dollars", FREQUENT, "Alert (alert.task_budget, once per task) when the estimated cost of all API "
+                    + "calls of a task's workers exceeds this; empty = off.",
+            Parsers.optional(Parsers.doubleIn(0.000001, 1e12)));
+
+    public static final ConfigKey<Optional<Integer>> ALERTS_ERROR_BURST_COUNT = key("taclog.alerts.error-burst-count",
+            "", "events", FREQUENT, "Alert (alert.error_burst) when this many error or critical events are stored "
+                    + "within taclog.alerts.error-burst-minutes; the episode ends when the window holds fewer. "
+                    + "Empty = off.", Parsers.optional(Parsers.intIn(1, 1_000_000)));
+
+    public static final ConfigKey<Long> ALERTS_ERROR_BURST_MINUTES = key("taclog.alerts.error-burst-minutes", "10",
+            "minutes", RARE, "Window of the error-burst count.", Parsers.longIn(1, 10_080));
+
+    public static final ConfigKey<Boolean> ALERTS_SPAWN_LOOP = key("taclog.alerts.spawn-loop", "false",
+            "true or false", FREQUENT, "Alert (alert.spawn_loop) on every new spawn_loop event (one per loop "
+                    + "episode of a task).", Parsers::bool);
+
+    public static final ConfigKey<Boolean> ALERTS_STALLED_WORKER = key("taclog.alerts.stalled-worker", "false",
+            "true or false", FREQUENT, "Alert (alert.worker_stalled) on every new worker_stalled event (one per "
+                    + "silence of a worker).", Parsers::bool);
+
+    public static final ConfigKey<Optional<Long>> ALERTS_INGEST_STUCK = key("taclog.alerts.ingest-stuck-minutes", "",
+            "minutes", FREQUENT, "Alert (alert.ingest_stuck) when a followed file has held complete lines past its "
+                    + "committed offset for this long without a commit; an idle sidecar never alerts. Empty = off.",
+            Parsers.optional(Parsers.longIn(1, 10_080)));
+
+    public static final ConfigKey<Optional<Integer>> ALERTS_REJECTS_PER_HOUR = key("taclog.alerts.rejects-per-hour",
+            "", "lines", FREQUENT, "Alert (alert.rejects_rising) when more than this many lines were quarantined "
+                    + "(ingest_rejects) in the last hour; the episode ends when the hour holds no more. Empty = off.",
+            Parsers.optional(Parsers.intIn(0, 100_000_000)));
+
+    public static final ConfigKey<Optional<java.net.URI>> ALERTS_WEBHOOK = key("taclog.alerts.webhook-url", "",
+            "http(s) URL", FREQUENT, "Each alert is POSTed here as JSON (docs/alerts.md); empty = no webhook.",
+            Parsers::webhookUrl);
+
+    public static final ConfigKey<List<String>> ALERTS_COMMAND = key("taclog.alerts.command", "", "command line",
+            FREQUENT, "Each alert's JSON is written to the standard input of this program (words split at spaces, "
+                    + "quotes group; no shell); its program must exist. Empty = no command.", Parsers::command);
+
+    public static final ConfigKey<Integer> ALERTS_TIMEOUT = key("taclog.alerts.timeout-ms", "5000", "milliseconds",
+            RARE, "Longest wait for one delivery attempt (webhook response, command exit).",
+            Parsers.intIn(100, 600_000));
+
+    public static final ConfigKey<Integer> ALERTS_RETRIES = key("taclog.alerts.retries", "3", "retries", RARE,
+            "Further attempts after a failed delivery, with exponential back-off; then alert.delivery_failed.",
+            Parsers.intIn(0, 20));
+
+    public static final ConfigKey<Long> ALERTS_BACKOFF = key("taclog.alerts.retry-backoff-ms", "1000",
+            "milliseconds", RARE, "Wait before the first retry; doubled at every further retry.",
+            Parsers.longIn(1, 600_000));
+
+    public static final ConfigKey<Integer> ALERTS_QUEUE = key("taclog.alerts.queue", "100", "alerts", RARE,
+            "Alerts waiting for delivery; when full a new one is not delivered (alert.delivery_dropped).",
+            Parsers.intIn(1, 100_000));
+
+    public static final ConfigKey<Long> ALERTS_CHECK_INTERVAL = key("taclog.alerts.check-interval-ms", "60000",
+            "milliseconds", RARE, "How often the sidecar evaluates the alert rules; a backfill never does.",
+            Parsers.longIn(100, 86_400_000));
+
+    public static final ConfigKey<Optional<ZoneId>> ALERTS_TIMEZONE = key("taclog.alerts.timezone", "", "zone id",
+            RARE, "Time zone whose calendar day the daily budget counts; empty = taclog.coordinator.timezone.",
+            s -> s.isEmpty() ? Optional.empty() : Optional.of(Parsers.zone(s)));
+
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
@@ -255,5 +325,9 @@ public final class ConfigKeys {
             DB_BUSY_TIMEOUT, DB_RETRY_MAX, DB_CACHE, KEEP_IMAGES, SPAWN_LOOP_COUNT, SPAWN_LOOP_WINDOW, STALL_MINUTES,
             QUEUE_POLL, COORDINATOR_RULES,
             DERIVE_CHECK_INTERVAL, COORDINATOR_PATH_MAP, EVENTS_FIELD_MAP, OUTBOX_ENABLED, OUTBOX_ENDPOINT, OUTBOX_POLL,
-            OUTBOX_BATCH, MAINTENANCE_OPTIMIZE_INTERVAL, MAINTENANCE_COMMIT_LOG_DAYS, MAINTENANCE_CHECK_INTERVAL);
+            OUTBOX_BATCH, MAINTENANCE_OPTIMIZE_INTERVAL, MAINTENANCE_COMMIT_LOG_DAYS, MAINTENANCE_CHECK_INTERVAL,
+            ALERTS_DAILY_BUDGET, ALERTS_TASK_BUDGET, ALERTS_ERROR_BURST_COUNT, ALERTS_ERROR_BURST_MINUTES,
+            ALERTS_SPAWN_LOOP, ALERTS_STALLED_WORKER, ALERTS_INGEST_STUCK, ALERTS_REJECTS_PER_HOUR, ALERTS_WEBHOOK,
+            ALERTS_COMMAND, ALERTS_TIMEOUT, ALERTS_RETRIES, ALERTS_BACKOFF, ALERTS_QUEUE, ALERTS_CHECK_INTERVAL,
+            ALERTS_TIMEZONE);
 }

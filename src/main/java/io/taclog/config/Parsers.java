@@ -173,4 +173,102 @@ final class Parsers {
             throw new IllegalArgumentException("not a regular expression: " + e.getDescription());
         }
     }
+
+    /** Empty = none; otherwise {@code inner}. */
+    static <T> Function<String, Optional<T>> optional(Function<String, T> inner) {
+        return s -> s.isEmpty() ? Optional.empty() : Optional.of(inner.apply(s));
+    }
+
+    /** An absolute http or https URL with a host; empty = none. */
+    static Optional<java.net.URI> webhookUrl(String s) {
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(s);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("the URL names no host");
+        }
+        return Optional.of(uri);
+    }
+
+    /**
+     * A command line split into words (spaces separate, single or double quotes group, nothing is expanded);
+     * empty = none. Its program must be an executable file, or be found on the PATH.
+     */
+    static List<String> command(String s) {
+        if (s.isEmpty()) {
+            return List.of();
+        }
+        List<String> words = new java.util.ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    w.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(w.toString());
+                    w.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                w.append(c);
+                inWord = true;
+            }
+        }
+        if (quote != 0) {
+            throw new IllegalArgumentException("unbalanced quote");
+        }
+        if (inWord) {
+            words.add(w.toString());
+        }
+        if (words.isEmpty() || words.get(0).isBlank()) {
+            throw new IllegalArgumentException("names no program");
+        }
+        String program = words.get(0);
+        if (program.contains("/")) {
+            Path p = Path.of(program);
+            if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isExecutable(p)) {
+                throw new IllegalArgumentException("program " + program + " is not an executable file");
+            }
+        } else if (!onPath(program)) {
+            throw new IllegalArgumentException("program " + program + " is not found on the PATH");
+        }
+        return List.copyOf(words);
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, program);
+            if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
