@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The sidecar's HTTP endpoint: {@code /metrics} (Prometheus text format), {@code /health/live},
  * {@code /health/ready} and {@code /health} (= ready), with JSON bodies and 200 or 503. Served by the JDK's
- * own HTTP server on one daemon thread (docs/architecture.md says why); only {@code taclog run} starts it, and
+ * own HTTP server on two daemon threads (docs/architecture.md says why); only {@code taclog run} starts it, and
  * only when {@code taclog.metrics.enabled} is on.
  */
 public final class MetricsServer implements AutoCloseable {
@@ -79,7 +79,8 @@ public final class MetricsServer implements AutoCloseable {
         runtime.monitor().wantSourceStats();
         timeCommits.accept(meters::committed);
         Readiness readiness = new Readiness(config.get(ConfigKeys.DB), routesStarted, progress);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        // two threads: a health probe is not queued behind a scrape that waits for the database
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "taclog-metrics");
             t.setDaemon(true);
             return t;
