@@ -7,6 +7,10 @@ import io.taclog.enrich.pricing.BatchPricing;
 import io.taclog.sink.BatchWriter;
 import io.taclog.sink.FactWriters;
 import java.util.Properties;
+import java.util.function.LongConsumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.main.Main;
 
 /**
@@ -18,6 +22,7 @@ public final class CamelSidecar {
 
     private final Main main = new Main();
     private final IngestRuntime runtime;
+    private final CommitBatchProcessor commitBatch;
 
     public CamelSidecar(IngestRuntime runtime) {
         this.runtime = runtime;
@@ -25,7 +30,8 @@ public final class CamelSidecar {
         main.bind("jsonl-tail", new TailComponent(runtime.registry(), runtime.tailDefaults(), runtime.monitor()));
         main.bind("parseBatch", new ParseBatchProcessor(runtime.parser()));
         bindBatchSteps(runtime);
-        main.bind("commitBatch", new CommitBatchProcessor(runtime.writer()));
+        commitBatch = new CommitBatchProcessor(runtime.writer());
+        main.bind("commitBatch", commitBatch);
         main.bind("outbox", runtime.outbox());
         main.bind("outboxMessage", new OutboxMessageProcessor());
         main.bind("outboxAcknowledge", new OutboxAcknowledgeProcessor(runtime.outbox()));
@@ -82,6 +88,32 @@ public final class CamelSidecar {
 
     public void stop() {
         main.stop();
+    }
+
+    /** Reports the duration of every commit of the {@code commitBatch} step (the metrics endpoint). */
+    public void timeCommits(LongConsumer nanos) {
+        commitBatch.timeCommits(nanos);
+    }
+
+    /**
+     * True when Camel has started and every route is started (readiness). False while Camel starts, stops, or a
+     * route was stopped or failed to start.
+     */
+    public boolean routesStarted() {
+        CamelContext context = main.getCamelContext();
+        if (context == null || !context.isStarted() || context.getRoutes().isEmpty()) {
+            return false;
+        }
+        for (Route r : context.getRoutes()) {
+            if (!r.isAutoStartup()) {
+                continue; // left stopped on purpose (the outbox route while publishing is off)
+            }
+            ServiceStatus status = context.getRouteController().getRouteStatus(r.getRouteId());
+            if (status != ServiceStatus.Started) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Main main() {

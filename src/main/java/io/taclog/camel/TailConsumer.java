@@ -66,6 +66,23 @@ final class TailConsumer extends ScheduledPollConsumer {
 
     @Override
     protected int poll() throws Exception {
+        if (!monitor().sourceStatsWanted()) {
+            return pollBatches();
+        }
+        long started = System.nanoTime();
+        monitor().sourceStats(getRouteId(), s -> s.polling(started));
+        try {
+            return pollBatches();
+        } finally {
+            Tailer t = tailer;
+            if (t != null) {
+                Tailer.Stats now = t.stats();
+                monitor().sourceStats(getRouteId(), s -> s.polled(now, System.nanoTime()));
+            }
+        }
+    }
+
+    private int pollBatches() throws Exception {
         applyCompleted();
         if (failure != null) {
             return recoverFromFailure();

@@ -2,7 +2,10 @@ package io.taclog.cli;
 
 import io.taclog.app.IngestRuntime;
 import io.taclog.camel.CamelSidecar;
+import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
+import io.taclog.metrics.MetricsServer;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,8 +22,23 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TaclogConfig config = sources.load();
         try (IngestRuntime runtime = IngestRuntime.open(config, false)) {
-            new CamelSidecar(runtime).runUntilStopped();
+            CamelSidecar sidecar = new CamelSidecar(runtime);
+            // started before the routes (ready says 503 until they are) and stopped after Camel has stopped
+            AutoCloseable metrics = config.get(ConfigKeys.METRICS_ENABLED) ? startMetrics(config, runtime, sidecar)
+                    : null;
+            try {
+                sidecar.runUntilStopped();
+            } finally {
+                if (metrics != null) {
+                    metrics.close();
+                }
+            }
         }
         return Main.OK;
+    }
+
+    /** Apart, so that the metrics classes load only when metrics are on (a query loads none). */
+    private static AutoCloseable startMetrics(TaclogConfig config, IngestRuntime runtime, CamelSidecar sidecar) {
+        return MetricsServer.start(config, runtime, sidecar::routesStarted, sidecar::timeCommits, Clock.systemUTC());
     }
 }

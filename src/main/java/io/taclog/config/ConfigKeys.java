@@ -315,6 +315,30 @@ public final class ConfigKeys {
     public static final ConfigKey<Optional<ZoneId>> ALERTS_TIMEZONE = key("taclog.alerts.timezone", "", "zone id",
             RARE, "Time zone whose calendar day the daily budget counts; empty = taclog.coordinator.timezone.",
             s -> s.isEmpty() ? Optional.empty() : Optional.of(Parsers.zone(s)));
+    // --- metrics and health of the sidecar (docs/operations.md) ------------------------------------------
+
+    public static final ConfigKey<Boolean> METRICS_ENABLED = key("taclog.metrics.enabled", "false", "true or false",
+            FREQUENT, "taclog run serves Prometheus metrics at /metrics and health at /health/live and /health/ready "
+                    + "(docs/operations.md). Off: no port is opened and no metrics code is loaded; backfill and "
+                    + "queries never serve them.", Parsers::bool);
+
+    public static final ConfigKey<String> METRICS_ADDRESS = key("taclog.metrics.address", "127.0.0.1",
+            "IP address or host name", FREQUENT, "Address the metrics and health endpoint listens on; the loopback "
+                    + "address by default. Set it (e.g. 0.0.0.0) only where a scraper on another host must reach it: "
+                    + "the endpoint has no authentication.", Parsers::nonBlank);
+
+    public static final ConfigKey<Integer> METRICS_PORT = key("taclog.metrics.port", "9464", "TCP port", FREQUENT,
+            "Port of the metrics and health endpoint; 0 = any free port (logged at start).", Parsers.intIn(0, 65_535));
+
+    public static final ConfigKey<Long> METRICS_STUCK_AFTER = key("taclog.metrics.stuck-after-seconds", "120",
+            "seconds", RARE, "/health/ready answers 503 (stuck) when a source has had work for the writer this long "
+                    + "(bytes read but not committed, or a poll waiting for the writer) and nothing was committed for "
+                    + "this long. An idle sidecar with nothing to read is never stuck.", Parsers.longIn(1, 86_400));
+
+    public static final ConfigKey<Long> METRICS_DB_REFRESH = key("taclog.metrics.db-refresh-seconds", "5", "seconds",
+            RARE, "The figures /metrics reads from the database (rejects by reason, API calls and cost today, workers "
+                    + "running) are queried through a read-only connection at most this often; scrapes in between "
+                    + "get the cached figures.", Parsers.longIn(0, 3_600));
 
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
@@ -329,5 +353,6 @@ public final class ConfigKeys {
             ALERTS_DAILY_BUDGET, ALERTS_TASK_BUDGET, ALERTS_ERROR_BURST_COUNT, ALERTS_ERROR_BURST_MINUTES,
             ALERTS_SPAWN_LOOP, ALERTS_STALLED_WORKER, ALERTS_INGEST_STUCK, ALERTS_REJECTS_PER_HOUR, ALERTS_WEBHOOK,
             ALERTS_COMMAND, ALERTS_TIMEOUT, ALERTS_RETRIES, ALERTS_BACKOFF, ALERTS_QUEUE, ALERTS_CHECK_INTERVAL,
-            ALERTS_TIMEZONE);
+            ALERTS_TIMEZONE,
+            METRICS_ENABLED, METRICS_ADDRESS, METRICS_PORT, METRICS_STUCK_AFTER, METRICS_DB_REFRESH);
 }

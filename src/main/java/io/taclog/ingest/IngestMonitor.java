@@ -24,6 +24,9 @@ public final class IngestMonitor {
     private volatile long expectedBytes;
     private volatile long expectedFiles;
     private final java.util.Set<Long> filesSeen = ConcurrentHashMap.newKeySet();
+    /** Per source (route id), what it last reported; filled only while {@link #sourceStatsWanted} (metrics on). */
+    private final Map<String, SourceStats> sourceStats = new ConcurrentHashMap<>();
+    private volatile boolean sourceStatsWanted;
 
     /**
      * Sources of a kind that, in a backfill, read only after every source of some other kinds has drained
@@ -104,6 +107,30 @@ public final class IngestMonitor {
     /** The kind a source id names: ids end in {@code :<kind>} (route id, then the source kind). */
     private static String kindOf(String sourceId) {
         return sourceId.substring(sourceId.lastIndexOf(':') + 1);
+    }
+
+    /** Asks the sources to report {@link SourceStats} at every poll (the metrics endpoint does, before they start). */
+    public void wantSourceStats() {
+        sourceStatsWanted = true;
+    }
+
+    public boolean sourceStatsWanted() {
+        return sourceStatsWanted;
+    }
+
+    /** A source's new figures (called by its polling thread). */
+    public void sourceStats(String source, java.util.function.UnaryOperator<SourceStats> update) {
+        sourceStats.compute(source, (k, old) -> update.apply(old == null ? SourceStats.NONE : old));
+    }
+
+    /** What one source last reported; {@link SourceStats#NONE} before it did. */
+    public SourceStats sourceStats(String source) {
+        return sourceStats.getOrDefault(source, SourceStats.NONE);
+    }
+
+    /** What every source last reported, by source id. */
+    public Map<String, SourceStats> sourceStats() {
+        return Map.copyOf(sourceStats);
     }
 
     /** A source starts; it is not drained until it says so. */

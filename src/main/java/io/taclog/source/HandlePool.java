@@ -212,6 +212,38 @@ final class HandlePool {
         return total;
     }
 
+    /**
+     * Bytes the files hold beyond their committed offsets, as of each file's last read (open files) or of its
+     * last read before parking (parked files); idle files have none. Includes a partial last line.
+     */
+    long bytesBehind() {
+        long total = 0;
+        for (TailedFile tf : open.values()) {
+            total += Math.max(0, Math.max(tf.lastSize, tf.readPos) - tf.committed);
+        }
+        for (TailedFile tf : parked.values()) {
+            total += Math.max(0, tf.readPos - tf.committed);
+        }
+        return total;
+    }
+
+    /** Bytes read and handed on but not committed yet (on their way to the writer). */
+    long bytesInFlight() {
+        long total = 0;
+        for (TailedFile tf : tracked()) {
+            total += Math.max(0, tf.readPos - tf.committed);
+        }
+        return total;
+    }
+
+    int parkedFiles() {
+        return parked.size();
+    }
+
+    int idleFiles() {
+        return idle.size();
+    }
+
     /** Open and parked files (everything that may still have bytes in flight). */
     List<TailedFile> tracked() {
         List<TailedFile> all = new ArrayList<>(open.values());

@@ -330,6 +330,21 @@ public final class Tailer implements Closeable {
         return handles.pendingBytes();
     }
 
+    /**
+     * What this tailer follows and how far behind it is, for the metrics endpoint: a walk over the open and parked
+     * files (at most the open-file cap plus the parked ones), asked once per poll and only when metrics are on.
+     *
+     * @param bytesBehind bytes in followed files beyond their committed offsets (a partial last line included)
+     * @param bytesInFlight bytes read and handed to the route but not committed yet
+     */
+    public record Stats(long bytesBehind, long bytesInFlight, int openFiles, int parkedFiles, int idleFiles) {
+    }
+
+    public Stats stats() {
+        return new Stats(handles.bytesBehind(), handles.bytesInFlight(), handles.open().size(), handles.parkedFiles(),
+                handles.idleFiles());
+    }
+
     @Override
     public void close() {
         handles.closeAll();
