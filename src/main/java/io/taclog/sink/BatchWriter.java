@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
-    /** Characters of a quarantined line's start that its record keeps (of {@link SourceLine#HEAD_BYTES}). */
-    private static final int HEAD_CHARS = 300;
+    /** Characters of a quarantined line's start that its record keeps. */
+    private static final int HEAD_CHARS = SourceLine.HEAD_CHARS;
     private static final int SKIPS_PER_STATEMENT = 8;
 
     private final Database db;

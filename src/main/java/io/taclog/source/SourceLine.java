@@ -14,8 +14,10 @@ import java.util.Arrays;
  */
 public record SourceLine(long fileId, long offset, long length, byte[] content, LineFlaw flaw) {
 
-    /** Bytes of a line's start that a quarantine record shows (300 characters of up to 4 bytes). */
-    public static final int HEAD_BYTES = 1200;
+    /** Characters of a line's start that a quarantine record shows. */
+    public static final int HEAD_CHARS = 300;
+    /** The bytes those characters can take (up to 4 each in UTF-8). */
+    public static final int HEAD_BYTES = HEAD_CHARS * 4;
 
     /**
      * The line with only the bytes a quarantine record would show: once parsed, a line waits for its commit,
