@@ -100,7 +100,7 @@ public final class IngestRuntime implements AutoCloseable {
 
     public static DatabaseSettings databaseSettings(TaclogConfig config) {
         return new DatabaseSettings(config.get(ConfigKeys.DB_BUSY_TIMEOUT), 50, config.get(ConfigKeys.DB_RETRY_MAX),
-                config.get(ConfigKeys.DB_CACHE));
+                config.get(ConfigKeys.DB_CACHE), config.get(ConfigKeys.DB_PAGE_SIZE));
     }
 
     /** Tail options of a kind, from the configuration (paths come from the route). */

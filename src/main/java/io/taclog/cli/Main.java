@@ -1,5 +1,6 @@
 package io.taclog.cli;
 
+import io.taclog.camel.CamelWarmUp;
 import io.taclog.config.ConfigException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -26,8 +27,17 @@ public final class Main {
     private static final java.util.Set<String> QUIET = java.util.Set.of("query", "export", "files", "completion");
 
     public static void main(String[] args) {
+        boolean ingest = args.length > 0 && ("backfill".equals(args[0]) || "run".equals(args[0]));
+        if (ingest) {
+            // the warm-up threads below log through SLF4J: the logging system is set up first, here, or their
+            // messages race its start and SLF4J prints a warning about replaying them
+            org.slf4j.LoggerFactory.getILoggerFactory();
+        }
         if (args.length > 0 && !args[0].startsWith("-")) {
             DriverWarmUp.start();
+        }
+        if (ingest) {
+            CamelWarmUp.start();
         }
         if (args.length > 0 && QUIET.contains(args[0]) && System.getProperty("slf4j.provider") == null
                 && System.getenv("TACLOG_LOG_LEVEL") == null) {

@@ -26,6 +26,18 @@ final class Parsers {
         };
     }
 
+    /** A power of two between {@code min} and {@code max}. */
+    static Function<String, Integer> powerOfTwoIn(int min, int max) {
+        return s -> {
+            int v = intIn(min, max).apply(s);
+            if (Integer.bitCount(v) != 1) {
+                throw new IllegalArgumentException("must be a power of two (" + min + ", " + (min * 2) + ", ... "
+                        + max + ")");
+            }
+            return v;
+        };
+    }
+
     /** One of the given words (case-insensitive), returned in lower case. */
     static Function<String, String> oneOf(String... words) {
         return s -> {

@@ -6,10 +6,15 @@ package io.taclog.sink;
  * @param busyTimeoutMillis how long SQLite itself waits for a lock before reporting busy
  * @param retryInitialMillis first back-off after a busy error (doubles up to {@code retryMaxMillis})
  * @param cacheKib page cache of the writer connection
+ * @param pageSize page size of a database file this writer creates (an existing file keeps its own)
  */
-public record DatabaseSettings(int busyTimeoutMillis, long retryInitialMillis, long retryMaxMillis, int cacheKib) {
+public record DatabaseSettings(int busyTimeoutMillis, long retryInitialMillis, long retryMaxMillis, int cacheKib,
+                               int pageSize) {
+
+    /** The page size of new databases, unless {@code taclog.db.page-size} says otherwise. */
+    public static final int DEFAULT_PAGE_SIZE = 16384;
 
     public static DatabaseSettings defaults() {
-        return new DatabaseSettings(5000, 50, 5000, 16 * 1024);
+        return new DatabaseSettings(5000, 50, 5000, 16 * 1024, DEFAULT_PAGE_SIZE);
     }
 }

@@ -76,11 +76,12 @@ class DoctorCommandIT {
     void aDamagedCopyFailsWithExitOne() throws Exception {
         Path copy = tmp.resolve("damaged.db");
         Files.copy(db, copy);
-        long size = Files.size(copy);
+        long pageSize = Sql.scalar(copy, "PRAGMA page_size");
+        long root = Sql.scalar(copy, "SELECT rootpage FROM sqlite_master WHERE name = 'conversations'");
         try (RandomAccessFile f = new RandomAccessFile(copy.toFile(), "rw")) {
-            byte[] junk = new byte[8192];
+            byte[] junk = new byte[(int) pageSize];
             java.util.Arrays.fill(junk, (byte) 0x5A);
-            f.seek(size / 2 / 4096 * 4096 + 100); // inside a page in the middle, its header and cells
+            f.seek((root - 1) * pageSize); // a table's root page: its header, cell pointers and cells
             f.write(junk);
         }
         CliRun r = BackupCommandIT.run("doctor", "--db", copy.toString());

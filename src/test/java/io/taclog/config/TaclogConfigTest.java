@@ -46,6 +46,15 @@ class TaclogConfigTest {
     }
 
     @Test
+    void pageSizeMustBeAPowerOfTwoInSqlitesRange() {
+        assertEquals(8192, load(Map.of("taclog.db.page-size", "8192")).get(ConfigKeys.DB_PAGE_SIZE));
+        for (String bad : new String[] {"12000", "2048", "131072"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("taclog.db.page-size", bad)));
+            assertTrue(e.getMessage().startsWith("taclog.db.page-size = '" + bad + "'"), e.getMessage());
+        }
+    }
+
+    @Test
     void failsOnAnUnknownTaclogKeySuggestingNearOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("taclog.batch.max-line", "5")));
         assertTrue(e.getMessage().startsWith("taclog.batch.max-line = '5': unknown key"), e.getMessage());

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class DatabaseConcurrencyIT {
 
-    private static final DatabaseSettings SHORT_BUSY_TIMEOUT = new DatabaseSettings(200, 10, 100, 2048);
+    private static final DatabaseSettings SHORT_BUSY_TIMEOUT = new DatabaseSettings(200, 10, 100, 2048, DatabaseSettings.DEFAULT_PAGE_SIZE);
 
     @TempDir
     Path tmp;
