@@ -209,14 +209,6 @@ class SearchQueryIT {
     }
 
     @Test
-    void badPagesAreBadSearches() {
-        assertThrows(BadSearchException.class, () -> SearchQuery.Request.of("x").withPage(0, 0));
-        assertThrows(BadSearchException.class, () -> SearchQuery.Request.of("x").withPage(SearchQuery.MAX_LIMIT + 1, 0));
-        assertThrows(BadSearchException.class, () -> SearchQuery.Request.of("x").withPage(10, -1));
-        assertThrows(BadSearchException.class, () -> SearchQuery.Request.of("x").withPage(10, SearchQuery.MAX_WINDOW));
-    }
-
-    @Test
     void hostileTextIsSearchedAsText() throws Exception {
         for (String text : List.of("'; DROP TABLE conversations; --", "\" OR 1=1 --", "a\u0000b", "-rf",
                 "tool:Bash", "NOT", "AND OR", "NEAR(x y, 2)", "^x", "{tool body}:x", "\uD800 x", "💥 emoji",
