@@ -9,6 +9,7 @@ import io.taclog.ingest.IngestMonitor;
 import io.taclog.ingest.SourceKindParser;
 import io.taclog.maintenance.Maintenance;
 import io.taclog.schema.Migrator;
+import io.taclog.search.SearchIndexer;
 import io.taclog.sink.BatchWriter;
 import io.taclog.sink.Database;
 import io.taclog.sink.DatabaseSettings;
@@ -30,6 +31,9 @@ import java.util.List;
  */
 public final class IngestRuntime implements AutoCloseable {
 
+    /** Longest run of the search indexer per tick of its route (docs/search.md; taclog.search.index-interval-ms). */
+    static final Duration SEARCH_TICK_BUDGET = Duration.ofSeconds(5);
+
     private final TaclogConfig config;
     private final Database db;
     private final SqliteFileRegistry registry;
@@ -41,6 +45,7 @@ public final class IngestRuntime implements AutoCloseable {
     private final boolean backfill;
     private final Formats formats;
     private final Maintenance maintenance;
+    private final SearchIndexer searchIndexer;
     private final AlertCheck alerts;
 
     private IngestRuntime(TaclogConfig config, Database db, Outbox outbox, boolean backfill, Clock clock) {
@@ -57,6 +62,9 @@ public final class IngestRuntime implements AutoCloseable {
         this.maintenance = new Maintenance(db, clock,
                 Duration.ofMinutes(config.get(ConfigKeys.MAINTENANCE_OPTIMIZE_INTERVAL)),
                 Duration.ofDays(config.get(ConfigKeys.MAINTENANCE_COMMIT_LOG_DAYS)), !backfill);
+        // never in a backfill: its wall time is the product's headline figure, and `taclog run` catches up later
+        this.searchIndexer = new SearchIndexer(db, clock, !backfill && config.get(ConfigKeys.SEARCH_ENABLED),
+                SEARCH_TICK_BUDGET, 1.0);
         this.alerts = new AlertCheck(db, AlertSettings.of(config), clock, !backfill);
     }
 
@@ -156,6 +164,11 @@ public final class IngestRuntime implements AutoCloseable {
     /** The sidecar's periodic upkeep (routes/maintenance.camel.yaml); does nothing in a backfill. */
     public Maintenance maintenance() {
         return maintenance;
+    }
+
+    /** Keeps the full-text search index up to date (routes/maintenance.camel.yaml); idle in a backfill. */
+    public SearchIndexer searchIndexer() {
+        return searchIndexer;
     }
 
     /** The alert rules and their delivery (routes/alerts.camel.yaml, docs/alerts.md); idle in a backfill. */

@@ -50,6 +50,10 @@ public final class CdsTraining {
         }
         run(failed, "query", "task", "gh-601", "--full", "--db", db);
         run(failed, "query", "task", "gh-601", "--format", "json", "--db", db);
+        run(failed, "query", "search", "orbit", "--db", db); // the rows not indexed yet, searched directly
+        run(failed, "search-index", "--db", db);
+        run(failed, "query", "search", "render_report", "--task", "gh-601", "--db", db);
+        run(failed, "query", "search", "orbit", "--format", "json", "--db", db);
         run(failed, "files", "--db", db);
         run(failed, "validate", "--config", config, "--db", db);
         run(failed, "export", "--task", "gh-601", "--format", "md", "--db", db);

@@ -251,6 +251,20 @@ public final class ConfigKeys {
             "60000", "milliseconds", RARE, "How often the sidecar's maintenance route looks whether optimize or the "
                     + "commit-log compaction is due.", Parsers.longIn(100, 86_400_000));
 
+    // --- full-text search (docs/search.md) -----------------------------------------------------------------
+
+    public static final ConfigKey<Boolean> SEARCH_ENABLED = key("taclog.search.enabled", "true", "true or false", RARE,
+            "The sidecar keeps the full-text search index of the conversations up to date (route search-index), in "
+                    + "short transactions beside the ingest. Off: it never indexes; taclog query search still "
+                    + "answers, searching the rows not indexed yet directly (the newest 10,000), and taclog "
+                    + "search-index indexes on demand. A backfill never indexes.", Parsers::bool);
+
+    public static final ConfigKey<Long> SEARCH_INDEX_INTERVAL = key("taclog.search.index-interval-ms", "10000",
+            "milliseconds", RARE, "How often the sidecar adds the conversation rows written since its last run to "
+                    + "the search index; one run works at most 5 s (a first run over a big database takes several) "
+                    + "and pauses as long as each chunk took, so the ingest keeps at least half of the writer's "
+                    + "time.", Parsers.longIn(100, 86_400_000));
+
     // --- alerts (docs/alerts.md): every rule is off until its key is set -----------------------------------
 
     public static final ConfigKey<Optional<Double>> ALERTS_DAILY_BUDGET = key("taclog.alerts.daily-budget-usd", "",
@@ -355,6 +369,7 @@ public final class ConfigKeys {
             QUEUE_POLL, COORDINATOR_RULES,
             DERIVE_CHECK_INTERVAL, COORDINATOR_PATH_MAP, EVENTS_FIELD_MAP, OUTBOX_ENABLED, OUTBOX_ENDPOINT, OUTBOX_POLL,
             OUTBOX_BATCH, MAINTENANCE_OPTIMIZE_INTERVAL, MAINTENANCE_COMMIT_LOG_DAYS, MAINTENANCE_CHECK_INTERVAL,
+            SEARCH_ENABLED, SEARCH_INDEX_INTERVAL,
             ALERTS_DAILY_BUDGET, ALERTS_TASK_BUDGET, ALERTS_ERROR_BURST_COUNT, ALERTS_ERROR_BURST_MINUTES,
             ALERTS_SPAWN_LOOP, ALERTS_STALLED_WORKER, ALERTS_INGEST_STUCK, ALERTS_REJECTS_PER_HOUR, ALERTS_WEBHOOK,
             ALERTS_COMMAND, ALERTS_TIMEOUT, ALERTS_RETRIES, ALERTS_BACKOFF, ALERTS_QUEUE, ALERTS_CHECK_INTERVAL,

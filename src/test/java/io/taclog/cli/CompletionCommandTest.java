@@ -20,10 +20,12 @@ class CompletionCommandTest {
         String script = out.toString(StandardCharsets.UTF_8);
         assertEquals(Main.OK, code, err.toString(StandardCharsets.UTF_8));
         assertTrue(script.contains("complete -F _complete_taclog"), "a bash completion function is registered");
-        for (String command : new String[] {"run", "backfill", "validate", "query", "export", "prices", "migrate"}) {
+        for (String command : new String[] {"run", "backfill", "validate", "query", "export", "prices", "migrate",
+            "search-index"}) {
             assertTrue(script.contains(command), command);
         }
-        for (String query : new String[] {"cost", "task", "workers", "decisions", "errors", "tools", "sessions"}) {
+        for (String query : new String[] {"cost", "task", "workers", "decisions", "errors", "tools", "sessions",
+            "search"}) {
             assertTrue(script.contains("_picocli_taclog_query_" + query), "query " + query);
         }
         assertTrue(script.contains("--by"), "options of query cost");
