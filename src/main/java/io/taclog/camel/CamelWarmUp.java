@@ -7,10 +7,9 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
 /**
- * Loads and initialises Camel's classes on the second core while the first parses the command line and opens
- * the database. A backfill starts Camel only after both, and the half of Camel's start that is class loading and
- * static initialisation (the context's plugins, the YAML loader, the reifiers of the steps our routes use) then
- * waits for nothing. The warm-up context is never started: it runs no thread, binds no port and is discarded.
+ * Loads and initialises Camel's classes ahead of the real start (run by {@code io.taclog.cli.IngestWarmUp} on
+ * the second core): the context's plugins, the YAML loader and the reifiers of the steps our routes use. The
+ * warm-up context is never started: it runs no thread, binds no port and is discarded.
  */
 public final class CamelWarmUp {
 
@@ -50,14 +49,6 @@ public final class CamelWarmUp {
             """;
 
     private CamelWarmUp() {
-    }
-
-    /** Starts the warm-up on a daemon thread and returns at once. */
-    public static void start() {
-        Thread t = new Thread(() -> warmUpNow(), "taclog-camel-warm-up");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY); // the command's own thread comes first
-        t.start();
     }
 
     /**

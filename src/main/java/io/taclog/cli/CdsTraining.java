@@ -1,6 +1,5 @@
 package io.taclog.cli;
 
-import io.taclog.camel.CamelWarmUp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -32,7 +31,7 @@ public final class CdsTraining {
         Files.deleteIfExists(Path.of(db));
         List<String> failed = new ArrayList<>();
         run(failed, "--help");
-        CamelWarmUp.warmUpNow(); // a backfill runs it on a thread of its own, beside the command line's parsing
+        IngestWarmUp.run(); // a backfill runs it on a thread of its own, beside the command line's parsing
         run(failed, "backfill", "--config", config, "--db", db, "--no-progress");
         for (String by : new String[] {"day", "task", "model"}) {
             run(failed, "query", "cost", "--by", by, "--db", db);

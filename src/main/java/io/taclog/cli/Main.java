@@ -1,6 +1,5 @@
 package io.taclog.cli;
 
-import io.taclog.camel.CamelWarmUp;
 import io.taclog.config.ConfigException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -37,7 +36,7 @@ public final class Main {
             DriverWarmUp.start();
         }
         if (ingest) {
-            CamelWarmUp.start();
+            IngestWarmUp.start();
         }
         if (args.length > 0 && QUIET.contains(args[0]) && System.getProperty("slf4j.provider") == null
                 && System.getenv("TACLOG_LOG_LEVEL") == null) {
