@@ -19,7 +19,7 @@ public final class Tables {
             "ingest_file_paths", "ingest_ledger", "ingest_skips", "ingest_rejects", "ingest_commits",
             "agent_sessions", "worker_model_usage", "task_status_history", "work_queue_snapshots",
             "derived_episodes", "derived_episode_members", "pending_estimates", "time_anchors", "deferred_facts",
-            "deferred_indexes", "codex_reviews", "outbox", "outbox_cursor", "backups", "schema_version");
+            "deferred_indexes", "codex_reviews", "outbox", "outbox_cursor", "backups", "archives", "schema_version");
 
     private Tables() {
     }
