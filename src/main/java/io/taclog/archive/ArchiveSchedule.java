@@ -10,14 +10,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sidecar's daily archive check (taclog.archive.enabled): every complete month from the oldest one with rows up to
- * the last one that ended at least taclog.archive.keep-days ago is archived, oldest first, each exactly as
+ * The sidecar's daily archive check (taclog.archive.enabled): every month with rows in the database that ended at
+ * least taclog.archive.keep-days ago is archived, oldest first, each exactly as
  * {@code taclog archive --month} would. A month with nothing that can leave yet is passed over; a failure is logged
  * and the check runs again the next day.
  */
@@ -39,22 +38,18 @@ public final class ArchiveSchedule {
         this.busyTimeoutMillis = busyTimeoutMillis;
     }
 
-    /** The months due at {@code now}: with rows in the database, old enough, not archived yet. */
+    /** The months due at {@code now}: with rows in the database, old enough, not archived yet; oldest first. */
     public List<ArchiveMonth> due(Instant now) throws SQLException {
         List<ArchiveMonth> out = new ArrayList<>();
         try (Connection c = ReadOnlyDatabase.open(db, busyTimeoutMillis)) {
-            Optional<ArchiveMonth> oldest = MonthSelection.oldest(c);
-            if (oldest.isEmpty()) {
-                return out;
-            }
             Set<ArchiveMonth> archived = new HashSet<>();
             for (ArchiveLog.Entry e : ArchiveLog.all(c)) {
                 if (ArchiveLog.DELETED.equals(e.state())) {
                     archived.add(e.month());
                 }
             }
-            for (ArchiveMonth m = oldest.get(); m.complete(now) && m.endedDaysBefore(now, keepDays); m = m.next()) {
-                if (!archived.contains(m)) {
+            for (ArchiveMonth m : MonthSelection.monthsWithRows(c, ArchiveMonth.of(now).start())) {
+                if (m.complete(now) && m.endedDaysBefore(now, keepDays) && !archived.contains(m)) {
                     out.add(m);
                 }
             }

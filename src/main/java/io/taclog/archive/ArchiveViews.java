@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteLimits;
+import org.sqlite.core.DB;
 
 /**
  * Lets a read-only connection see archived months as if their rows had never left (queries with
@@ -26,6 +29,9 @@ import java.util.Set;
  * last), so every session, task and worker is counted once.
  */
 public final class ArchiveViews {
+
+    /** The most archives a query attaches: SQLITE_MAX_ATTACHED of sqlite-jdbc's build. */
+    static final int MAX_ATTACHED = 125;
 
     /** An archive attached to a connection as {@code schema}. */
     public record Attached(ArchiveMonth month, Path file, String schema) {
@@ -43,6 +49,7 @@ public final class ArchiveViews {
     public static List<Attached> attach(Connection c, Path db) throws SQLException {
         for (int attempt = 0; attempt < 3; attempt++) {
             List<Attached> archives = listed(c, db);
+            allowAttaching(c, archives.size());
             try {
                 for (Attached a : archives) {
                     attachOne(c, a);
@@ -61,6 +68,24 @@ public final class ArchiveViews {
             undo(c, archives);
         }
         throw new SQLException("months were being archived while the query started, three times over; try again");
+    }
+
+    /**
+     * SQLite lets a connection attach 10 files unless told otherwise; the build sqlite-jdbc ships allows up to 125
+     * (ten years of months). More archives than that is a clear error, not a partial answer.
+     */
+    private static void allowAttaching(Connection c, int archives) throws SQLException {
+        if (archives == 0) {
+            return;
+        }
+        int id = SQLiteLimits.SQLITE_LIMIT_ATTACHED.getId();
+        DB sqlite = c.unwrap(SQLiteConnection.class).getDatabase();
+        sqlite.limit(id, MAX_ATTACHED);
+        int limit = sqlite.limit(id, -1); // -1 reads the limit: SQLite caps it at its compiled maximum
+        if (archives > limit) {
+            throw new SQLException(archives + " months are archived, and this SQLite attaches at most " + limit
+                    + " files to a connection");
+        }
     }
 
     /** The months whose rows live in archives, freshest archive first (the precedence of copies). */
@@ -100,6 +125,9 @@ public final class ArchiveViews {
     }
 
     private static void createViews(Connection c, List<Attached> archives) throws SQLException {
+        if (archives.isEmpty()) {
+            return; // nothing archived: the queries read the tables themselves
+        }
         try (Statement s = c.createStatement()) {
             for (ArchivedTable t : ArchivedTables.ALL) {
                 s.execute("CREATE TEMP VIEW " + t.name() + " AS " + union(c, t, archives));

@@ -112,22 +112,30 @@ final class MonthSelection {
         }
     }
 
-    /** The month of the oldest row dated in any table of the database; empty when it has none. */
-    static java.util.Optional<ArchiveMonth> oldest(Connection c) throws SQLException {
-        java.time.Instant min = null;
+    /**
+     * The months before {@code until} that any table has a row dated in, oldest first: one pass over each table's
+     * times (an index where the table has one on its time), so that a stray old time makes no loop over decades.
+     */
+    static java.util.SortedSet<ArchiveMonth> monthsWithRows(Connection c, java.time.Instant until)
+            throws SQLException {
+        java.util.SortedSet<ArchiveMonth> out = new java.util.TreeSet<>();
         for (String[] t : DATED) {
-            // stored times are text; ">= ''" keeps a stray number (which sorts before any text) out of MIN and
-            // still lets an index on the time answer
-            try (Statement st = c.createStatement();
-                 java.sql.ResultSet rs = st.executeQuery("SELECT MIN(" + t[1] + ") FROM main." + t[0] + " WHERE "
-                         + t[1] + " >= ''")) {
-                java.time.Instant v = io.taclog.model.Times.parseOrNull(rs.next() ? rs.getString(1) : null);
-                if (v != null && (min == null || v.isBefore(min))) {
-                    min = v;
+            // ">= ''" keeps a stray number (which sorts before any text) out
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT substr(" + t[1] + ", 1, 7) FROM main."
+                    + t[0] + " WHERE " + t[1] + " >= '' AND " + t[1] + " < ?")) {
+                ps.setString(1, io.taclog.model.Times.format(until));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        try {
+                            out.add(ArchiveMonth.parse(rs.getString(1)));
+                        } catch (IllegalArgumentException e) {
+                            // not a stored time: no month to archive
+                        }
+                    }
                 }
             }
         }
-        return min == null ? java.util.Optional.empty() : java.util.Optional.of(ArchiveMonth.of(min));
+        return out;
     }
 
     /** The TEMP table that lists a table's archived rows (rowids; derived_episode_members goes by its episode). */

@@ -145,9 +145,10 @@ public final class Doctor {
                     + "WHERE state = 'deleted'"); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long n = rs.getLong(1);
-                sb.append(n == 0 ? "no month archived" : n + " month(s) archived, " + rs.getString(2) + " to "
-                        + rs.getString(3) + ": " + rs.getLong(4) + " rows moved out, " + rs.getLong(5)
-                        + " bytes of archive files; last archived " + rs.getString(6));
+                String range = n == 1 ? rs.getString(2) : rs.getString(2) + " to " + rs.getString(3);
+                sb.append(n == 0 ? "no month archived" : String.format(java.util.Locale.ROOT, "%d month(s) archived "
+                        + "(%s): %,d rows moved out, %,d bytes of archive files, the last on %s", n, range,
+                        rs.getLong(4), rs.getLong(5), rs.getString(6)));
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT month, state FROM archives WHERE state <> 'deleted' "
                     + "ORDER BY month"); ResultSet rs = ps.executeQuery()) {
