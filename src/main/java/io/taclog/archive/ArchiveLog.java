@@ -27,7 +27,13 @@ public final class ArchiveLog {
     public static final String VERIFIED = "verified";
     public static final String DELETED = "deleted";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Made on first use: a query with --include-archives calls {@link #resolve} and never needs JSON, and loading
+     * Jackson's object mapper costs a fresh process about half a second.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** One archived month as recorded. */
     public record Entry(ArchiveMonth month, String file, String state, String snapshotAt, long rows, long movedRows,
@@ -86,7 +92,7 @@ public final class ArchiveLog {
 
     static Map<String, TableSum> tables(String json) throws SQLException {
         try {
-            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, TableSum>>() { });
+            return Json.MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, TableSum>>() { });
         } catch (JsonProcessingException e) {
             throw new SQLException("archives.checksums is not readable: " + e.getOriginalMessage(), e);
         }
@@ -97,7 +103,7 @@ public final class ArchiveLog {
             throws SQLException {
         String json;
         try {
-            json = JSON.writeValueAsString(m.tables());
+            json = Json.MAPPER.writeValueAsString(m.tables());
         } catch (JsonProcessingException e) {
             throw new SQLException("cannot write checksums as JSON", e);
         }

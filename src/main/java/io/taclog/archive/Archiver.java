@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -323,10 +325,17 @@ public final class Archiver {
                         return false;
                     }
                 }
+                long outbox = lastOutboxId(c);
                 try (Statement s = c.createStatement()) {
                     for (ArchivedTable t : ArchivedTables.ALL) {
                         s.executeUpdate(MonthSelection.delete(t));
                     }
+                }
+                // with taclog.outbox.enabled, triggers publish a deleted call or worker as taken back; an archived
+                // one was not taken back, so the messages these deletes made are withdrawn before anyone sees them
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM main.outbox WHERE outbox_id > ?")) {
+                    ps.setLong(1, outbox);
+                    ps.executeUpdate();
                 }
                 ArchiveLog.advance(c, e.month(), ArchiveLog.DELETED, clock.instant());
                 return true;
@@ -334,6 +343,13 @@ public final class Archiver {
                 MonthSelection.drop(c);
             }
         });
+    }
+
+    private static long lastOutboxId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(outbox_id), 0) FROM main.outbox")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     /**

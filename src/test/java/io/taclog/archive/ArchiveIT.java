@@ -131,6 +131,21 @@ class ArchiveIT {
     }
 
     @Test
+    void publishingIsNotToldThatArchivedFactsWereTakenBack() throws Exception {
+        try (io.taclog.sink.Database d = io.taclog.sink.Database.open(db,
+                io.taclog.sink.DatabaseSettings.defaults())) {
+            new io.taclog.sink.Outbox(d, java.time.Clock.systemUTC()).install(true); // taclog.outbox.enabled
+        }
+        long before = Sql.scalar(db, "SELECT COUNT(*) FROM outbox");
+        assertEquals(Main.OK, archive(db, "--month", "2026-01").code());
+        assertEquals(0, rowsIn(db, "api_calls", "timestamp", "2026-01"));
+        assertEquals(before, Sql.scalar(db, "SELECT COUNT(*) FROM outbox"), "no 'removed' message for archived rows");
+        // while a call really taken back is still published
+        Sql.exec(db, "DELETE FROM api_calls WHERE call_id = (SELECT MIN(call_id) FROM api_calls)");
+        assertEquals(before + 1, Sql.scalar(db, "SELECT COUNT(*) FROM outbox"));
+    }
+
+    @Test
     void runningItAgainChangesNothing() throws Exception {
         assertEquals(Main.OK, archive(db, "--month", "2026-01").code());
         Map<String, String> files = Fingerprint.of(tmp);

@@ -35,6 +35,7 @@ public final class ArchiveCorpus {
         if (db == null) {
             try {
                 Path dir = Files.createTempDirectory("taclog-archive-corpus-");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
                 ShiftedDemo demo = ShiftedDemo.write(dir.resolve("demo"), PIVOT, BOUNDARY);
                 List<String> src = new ArrayList<>(demo.sourceArgs());
                 for (Path t : SharedSamples.realTranscripts()) {
@@ -59,6 +60,16 @@ public final class ArchiveCorpus {
     public static synchronized List<String> sources() {
         db();
         return sources;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary directory: the system cleans it up eventually
+        }
     }
 
     /** The sources of the backfill as configuration keys (for a sidecar that follows the same files). */
