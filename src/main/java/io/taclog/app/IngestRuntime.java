@@ -2,6 +2,9 @@ package io.taclog.app;
 
 import io.taclog.alerts.AlertCheck;
 import io.taclog.alerts.AlertSettings;
+import io.taclog.archive.ArchiveSchedule;
+import io.taclog.archive.ArchiveSettings;
+import io.taclog.archive.Archiver;
 import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
 import io.taclog.ingest.BatchParser;
@@ -61,7 +64,8 @@ public final class IngestRuntime implements AutoCloseable {
         this.writer = new BatchWriter(db, factWriters, clock, registry);
         this.maintenance = new Maintenance(db, clock,
                 Duration.ofMinutes(config.get(ConfigKeys.MAINTENANCE_OPTIMIZE_INTERVAL)),
-                Duration.ofDays(config.get(ConfigKeys.MAINTENANCE_COMMIT_LOG_DAYS)), !backfill);
+                Duration.ofDays(config.get(ConfigKeys.MAINTENANCE_COMMIT_LOG_DAYS)), !backfill,
+                backfill ? null : archiveSchedule(config, db, clock));
         // never in a backfill: its wall time is the product's headline figure, and `taclog run` catches up later
         this.searchIndexer = new SearchIndexer(db, clock, !backfill && config.get(ConfigKeys.SEARCH_ENABLED),
                 SEARCH_TICK_BUDGET, 1.0);
@@ -104,6 +108,17 @@ public final class IngestRuntime implements AutoCloseable {
         }
         IngestRuntime r = new IngestRuntime(config, db, outbox, backfill, clock);
         return r;
+    }
+
+    /** The sidecar's daily archive check, or null when taclog.archive.enabled is off (docs/storage.md). */
+    private static ArchiveSchedule archiveSchedule(TaclogConfig config, Database db, Clock clock) {
+        ArchiveSettings a = ArchiveSettings.of(config);
+        if (!a.enabled()) {
+            return null;
+        }
+        int busy = config.get(ConfigKeys.DB_BUSY_TIMEOUT);
+        return new ArchiveSchedule(new Archiver(db, a.dir(), busy, clock, Archiver.NO_HOOK), db.path(), a.keepDays(),
+                busy);
     }
 
     public static DatabaseSettings databaseSettings(TaclogConfig config) {

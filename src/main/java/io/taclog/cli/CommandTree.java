@@ -33,6 +33,7 @@ public final class CommandTree {
         COMMANDS.put("backup", BackupCommand::new);
         COMMANDS.put("doctor", DoctorCommand::new);
         COMMANDS.put("search-index", SearchIndexCommand::new);
+        COMMANDS.put("archive", ArchiveCommand::new);
         COMMANDS.put("query", QueryCommand::new);
         COMMANDS.put("export", ExportCommand::new);
         COMMANDS.put("prices", PricesCommand::new);

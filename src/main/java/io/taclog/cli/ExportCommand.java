@@ -43,6 +43,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--tz", paramLabel = "ZONE", description = "Time zone of dates (default: this machine's).")
     String tz;
 
+    @Option(names = "--include-archives", description = "Also read the months moved to archive files by "
+            + "`taclog archive`.")
+    boolean includeArchives;
+
     @Spec
     CommandSpec spec;
 
@@ -50,7 +54,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         java.time.ZoneId zone = tz == null ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(tz);
-        try (Connection c = ReadOnlyDb.open(db.path())) {
+        try (Connection c = ReadOnlyDb.open(db.path(), includeArchives)) {
             if (task != null) {
                 if (!format.equals("json") && !format.equals("md")) {
                     throw new CliException(Main.USAGE, "--task exports as json or md, not " + format);

@@ -1,5 +1,6 @@
 package io.taclog.cli;
 
+import io.taclog.archive.ArchiveViews;
 import io.taclog.schema.Migrations;
 import io.taclog.sink.FreshLoad;
 import io.taclog.sink.ReadOnlyDatabase;
@@ -19,6 +20,33 @@ public final class ReadOnlyDb {
     }
 
     public static Connection open(Path db) {
+        return open(db, false);
+    }
+
+    /**
+     * As {@link #open(Path)}; with {@code includeArchives}, archived months are attached and their tables seen
+     * through TEMP views of the same names ({@link ArchiveViews}), so every query reads them unchanged. The connection
+     * is then one read transaction.
+     */
+    public static Connection open(Path db, boolean includeArchives) {
+        Connection c = plain(db);
+        if (includeArchives) {
+            includeArchives(c, db);
+        }
+        return c;
+    }
+
+    /** Attaches the archived months to an open connection ({@link ArchiveViews}); closes it on failure. */
+    public static java.util.List<ArchiveViews.Attached> includeArchives(Connection c, Path db) {
+        try {
+            return ArchiveViews.attach(c, db);
+        } catch (SQLException e) {
+            close(c);
+            throw new CliException(Main.FAILURE, "cannot include the archives of " + db + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection plain(Path db) {
         if (!Files.exists(db) && Files.exists(FreshLoad.loadingPath(db))) {
             throw new CliException(Main.FAILURE, "database " + db + " does not exist yet: a first backfill is "
                     + "building it (as " + FreshLoad.loadingPath(db) + ") and it appears when that load ends");

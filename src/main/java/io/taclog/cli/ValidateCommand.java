@@ -1,5 +1,6 @@
 package io.taclog.cli;
 
+import io.taclog.archive.ArchiveViews;
 import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
 import io.taclog.ingest.BatchParser;
@@ -34,7 +35,11 @@ public final class ValidateCommand implements Callable<Integer> {
         TaclogConfig config = sources.load();
         PrintWriter out = spec.commandLine().getOut();
         Validator.Report report;
+        java.util.List<ArchiveViews.Attached> archives;
         try (Connection c = ReadOnlyDb.open(config.get(ConfigKeys.DB))) {
+            // the ledger counts every line ever read, also those whose rows now live in archive files: the rows of
+            // archived months are checked where they are
+            archives = ReadOnlyDb.includeArchives(c, config.get(ConfigKeys.DB));
             var formats = new io.taclog.app.Formats(config, java.time.Clock.systemUTC());
             BatchParser parser = new BatchParser(formats.parsers(), true);
             report = new Validator(parser, config.get(ConfigKeys.MAX_LINE_BYTES), formats.contentChecks()).validate(c);
@@ -57,6 +62,11 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             for (String n : report.notes()) {
                 out.println("note: " + n);
+            }
+            if (!archives.isEmpty()) {
+                out.println("note: " + archives.size() + " archived month(s) read from their archive files ("
+                        + archives.stream().map(a -> a.month().toString()).sorted()
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")");
             }
             long mismatched = report.files().stream().filter(Validator.FileReport::failed).count();
             out.printf("%s: %d file generations, %d verified against the raw files, %d mismatched, %d content "

@@ -248,8 +248,25 @@ public final class ConfigKeys {
                     + "sidecar; validate still proves every byte. 0 = keep every row.", Parsers.longIn(0, 36_500));
 
     public static final ConfigKey<Long> MAINTENANCE_CHECK_INTERVAL = key("taclog.maintenance.check-interval-ms",
-            "60000", "milliseconds", RARE, "How often the sidecar's maintenance route looks whether optimize or the "
-                    + "commit-log compaction is due.", Parsers.longIn(100, 86_400_000));
+            "60000", "milliseconds", RARE, "How often the sidecar's maintenance route looks whether optimize, the "
+                    + "commit-log compaction or the daily archive check is due.", Parsers.longIn(100, 86_400_000));
+
+    // --- monthly archives (docs/storage.md, "Archives") ------------------------------------------------------
+
+    public static final ConfigKey<Boolean> ARCHIVE_ENABLED = key("taclog.archive.enabled", "false", "true or false",
+            FREQUENT, "taclog run checks once a day for complete months that ended at least taclog.archive.keep-days "
+                    + "ago and moves their rows to archive files (docs/storage.md, \"Archives\"). Off by default: "
+                    + "archiving deletes rows from the database, and queries then see them only with "
+                    + "--include-archives. taclog archive --month works either way.", Parsers::bool);
+
+    public static final ConfigKey<Long> ARCHIVE_KEEP_DAYS = key("taclog.archive.keep-days", "30", "days", FREQUENT,
+            "A month is archived once it ended at least this many days ago: by the sidecar (with "
+                    + "taclog.archive.enabled), and by taclog archive without --force. The current month never is.",
+            Parsers.longIn(0, 36_500));
+
+    public static final ConfigKey<Optional<Path>> ARCHIVE_DIR = pathKey("taclog.archive.dir", "", FREQUENT,
+            "Directory of the archive files (logs-YYYY-MM.db, one per month); empty = archive/ beside the database.",
+            Parsers::optionalPath);
 
     // --- full-text search (docs/search.md) -----------------------------------------------------------------
 
@@ -370,6 +387,7 @@ public final class ConfigKeys {
             DERIVE_CHECK_INTERVAL, COORDINATOR_PATH_MAP, EVENTS_FIELD_MAP, OUTBOX_ENABLED, OUTBOX_ENDPOINT, OUTBOX_POLL,
             OUTBOX_BATCH, MAINTENANCE_OPTIMIZE_INTERVAL, MAINTENANCE_COMMIT_LOG_DAYS, MAINTENANCE_CHECK_INTERVAL,
             SEARCH_ENABLED, SEARCH_INDEX_INTERVAL,
+            ARCHIVE_ENABLED, ARCHIVE_KEEP_DAYS, ARCHIVE_DIR,
             ALERTS_DAILY_BUDGET, ALERTS_TASK_BUDGET, ALERTS_ERROR_BURST_COUNT, ALERTS_ERROR_BURST_MINUTES,
             ALERTS_SPAWN_LOOP, ALERTS_STALLED_WORKER, ALERTS_INGEST_STUCK, ALERTS_REJECTS_PER_HOUR, ALERTS_WEBHOOK,
             ALERTS_COMMAND, ALERTS_TIMEOUT, ALERTS_RETRIES, ALERTS_BACKOFF, ALERTS_QUEUE, ALERTS_CHECK_INTERVAL,

@@ -64,7 +64,7 @@ public final class Doctor {
         return new Report(db.toString(), b.version, Migrations.latestVersion(),
                 b.version != null && b.version < Migrations.latestVersion(), files, b.pageSize, b.pageCount,
                 b.freelist, fragmentation, b.quickCheck, healthy, b.sizesSource, b.objects, b.rows, b.lastBackup,
-                b.deferred, b.byState, b.rejectedLines, b.rejectedFragments, b.commitLog, NOT_BUILT, NOT_BUILT);
+                b.deferred, b.byState, b.rejectedLines, b.rejectedFragments, b.commitLog, b.archives, NOT_BUILT);
     }
 
     private static Map<String, Long> fileBytes(Path db) {
@@ -96,6 +96,7 @@ public final class Doctor {
         Long rejectedLines;
         Long rejectedFragments;
         CommitLog commitLog;
+        String archives = "none (schema without archives)";
 
         void read(Connection c) throws SQLException {
             pageSize = scalar(c, "PRAGMA page_size");
@@ -118,6 +119,9 @@ public final class Doctor {
                 rejectedFragments = kinds.entrySet().stream().filter(e -> !"line".equals(e.getKey()))
                         .mapToLong(Map.Entry::getValue).sum();
             }
+            if (Tables.exists(c, "archives")) {
+                archives = archives(c);
+            }
             if (Tables.exists(c, "ingest_commits")) {
                 String oldest;
                 try (PreparedStatement ps = c.prepareStatement("SELECT MIN(committed_at) FROM ingest_commits");
@@ -128,6 +132,32 @@ public final class Doctor {
                         .filter(o -> "ingest_commits".equals(o.table())).mapToLong(ObjectSize::bytes).sum();
                 commitLog = new CommitLog(rows.getOrDefault("ingest_commits", 0L), bytes, oldest);
             }
+        }
+
+        /**
+         * The archived months (docs/storage.md, "Archives"): how many, their range, rows moved out and bytes, the
+         * latest; and any month a run left half way (the next `taclog archive --month` resumes it).
+         */
+        private static String archives(Connection c) throws SQLException {
+            StringBuilder sb = new StringBuilder();
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN(month), MAX(month), "
+                    + "COALESCE(SUM(moved_rows), 0), COALESCE(SUM(bytes), 0), MAX(deleted_at) FROM archives "
+                    + "WHERE state = 'deleted'"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long n = rs.getLong(1);
+                String range = n == 1 ? rs.getString(2) : rs.getString(2) + " to " + rs.getString(3);
+                sb.append(n == 0 ? "no month archived" : String.format(java.util.Locale.ROOT, "%d month(s) archived "
+                        + "(%s): %,d rows moved out, %,d bytes of archive files, the last on %s", n, range,
+                        rs.getLong(4), rs.getLong(5), rs.getString(6)));
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT month, state FROM archives WHERE state <> 'deleted' "
+                    + "ORDER BY month"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sb.append("; ").append(rs.getString(1)).append(" stopped at '").append(rs.getString(2))
+                            .append("' (taclog archive --month ").append(rs.getString(1)).append(" resumes it)");
+                }
+            }
+            return sb.toString();
         }
 
         /** Bytes per table and index from the dbstat virtual table, when this SQLite build has it. */

@@ -1,5 +1,6 @@
 package io.taclog.maintenance;
 
+import io.taclog.archive.ArchiveSchedule;
 import io.taclog.sink.Database;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * The sidecar's periodic upkeep, run by the {@code maintenance} timer route (routes/maintenance.camel.yaml): it
  * ticks often and this decides, by its clock, what is due. {@code PRAGMA optimize} (statistics for the query
  * planner) and the compaction of {@code ingest_commits}, both through the writer connection so they queue with
- * the batches instead of competing for the lock. A backfill does none of it: its runs are short and it ends with
- * the indexes it builds. The WAL needs nothing here: the checkpointer thread of {@link Database} checkpoints
+ * the batches instead of competing for the lock; and, once a day when taclog.archive.enabled is on, the archive of
+ * the months older than taclog.archive.keep-days ({@link ArchiveSchedule}). A backfill does none of it: its runs are
+ * short and it ends with the indexes it builds. The WAL needs nothing here: the checkpointer thread of {@link Database} checkpoints
  * after commits and the writer's journal size limit truncates the log (docs/storage.md).
  */
 public final class Maintenance {
@@ -29,10 +31,15 @@ public final class Maintenance {
     private final Duration commitLogAge;
     private final boolean periodic;
     private final CommitLogCompaction compaction;
+    /** The daily archive check (taclog.archive.enabled), or null. */
+    private final ArchiveSchedule archives;
     private Instant lastOptimize;
     private Instant lastCompaction;
+    private Instant lastArchiveCheck;
     private long optimizeRuns;
     private long compactedRows;
+    private long archivedMonths;
+    private long ticks;
 
     /**
      * @param optimizeInterval zero: never optimize
@@ -40,6 +47,13 @@ public final class Maintenance {
      * @param periodic false in a backfill: {@link #run} does nothing
      */
     public Maintenance(Database db, Clock clock, Duration optimizeInterval, Duration commitLogAge, boolean periodic) {
+        this(db, clock, optimizeInterval, commitLogAge, periodic, null);
+    }
+
+    /** @param archives the daily archive check, or null when taclog.archive.enabled is off */
+    public Maintenance(Database db, Clock clock, Duration optimizeInterval, Duration commitLogAge, boolean periodic,
+                       ArchiveSchedule archives) {
+        this.archives = archives;
         this.db = db;
         this.clock = clock;
         this.optimizeInterval = optimizeInterval;
@@ -71,6 +85,16 @@ public final class Maintenance {
         } catch (SQLException | RuntimeException e) {
             LOG.warn("maintenance failed, tried again later: {}", e.getMessage());
         }
+        if (archives != null && due(lastArchiveCheck, ArchiveSchedule.INTERVAL, now)) {
+            lastArchiveCheck = now; // a failed check is logged by the schedule and tried again the next day
+            archivedMonths += archives.run(now).size();
+        }
+        ticks++;
+    }
+
+    /** Ticks handled so far, each with everything that was due in it (tests wait on it). */
+    public synchronized long ticks() {
+        return ticks;
     }
 
     private static boolean due(Instant last, Duration interval, Instant now) {
@@ -95,6 +119,11 @@ public final class Maintenance {
     /** How often {@code PRAGMA optimize} ran (tests, logs). */
     public synchronized long optimizeRuns() {
         return optimizeRuns;
+    }
+
+    /** Months the daily archive check archived so far. */
+    public synchronized long archivedMonths() {
+        return archivedMonths;
     }
 
     /** Commit-log rows merged away so far. */

@@ -19,7 +19,11 @@ public final class Tables {
             "ingest_file_paths", "ingest_ledger", "ingest_skips", "ingest_rejects", "ingest_commits",
             "agent_sessions", "worker_model_usage", "task_status_history", "work_queue_snapshots",
             "derived_episodes", "derived_episode_members", "pending_estimates", "time_anchors", "deferred_facts",
-            "deferred_indexes", "codex_reviews", "outbox", "outbox_cursor", "backups", "schema_version");
+            "deferred_indexes", "codex_reviews", "outbox", "outbox_cursor", "backups", "archives", "schema_version",
+            // the search index's own tables (FTS5 keeps it in these; counting the virtual table itself would read
+            // every conversation row through the index's source view)
+            "conversation_search_data", "conversation_search_idx", "conversation_search_docsize",
+            "conversation_search_config", "search_index_state");
 
     private Tables() {
     }

@@ -34,7 +34,9 @@ public final class Migrations {
                     "db/migration/V009__outbox.sql"),
             new Migration(10, "a log of the backups taken, for doctor", "db/migration/V010__backups.sql"),
             new Migration(11, "full-text search over conversations (FTS5, filled by the search indexer)",
-                    "db/migration/V011__conversation_search.sql"));
+                    "db/migration/V011__conversation_search.sql"),
+            new Migration(12, "monthly archives: the state of each archived month",
+                    "db/migration/V012__monthly_archives.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -58,26 +58,44 @@ public final class Migrator {
             if (m.version() <= current || m.version() > target) {
                 continue;
             }
-            String sql = load(m.resource());
             db.write(c -> {
-                try (Statement s = c.createStatement()) {
-                    for (String stmt : statements(sql)) {
-                        s.execute(stmt);
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO schema_version(version, description, applied_at) VALUES (?, ?, ?)")) {
-                    ps.setInt(1, m.version());
-                    ps.setString(2, m.description());
-                    ps.setString(3, Times.format(Instant.now()));
-                    ps.executeUpdate();
-                }
+                apply(c, m);
                 return null;
             });
             LOG.info("applied migration {} ({})", m.version(), m.description());
             applied.add(m.version());
         }
         return applied;
+    }
+
+    /** Runs one migration's statements and records its version, in the caller's transaction. */
+    private static void apply(Connection c, Migration m) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String stmt : statements(load(m.resource()))) {
+                s.execute(stmt);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO schema_version(version, description, applied_at) VALUES (?, ?, ?)")) {
+            ps.setInt(1, m.version());
+            ps.setString(2, m.description());
+            ps.setString(3, Times.format(Instant.now()));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Builds the whole schema, every migration, in an empty database on a plain connection, in the caller's
+     * transaction: an archive file gets the very tables, indexes and views of the database it is cut from
+     * (docs/storage.md, "Archives"), without the writer's WAL and checkpointer that {@link #migrate} comes with.
+     */
+    public static void createSchema(Connection c) throws SQLException {
+        if (currentVersion(c) != 0) {
+            throw new SQLException("createSchema needs an empty database");
+        }
+        for (Migration m : MIGRATIONS) {
+            apply(c, m);
+        }
     }
 
     public static List<Integer> migrate(Database db) throws SQLException {

@@ -48,7 +48,7 @@ class DoctorCommandIT {
         assertTrue(out.contains("ingest_commits " + Sql.scalar(db, "SELECT COUNT(*) FROM ingest_commits")
                 + " rows"), out);
         assertTrue(out.contains("oldest " + oldest), out);
-        assertTrue(out.contains("archives     not built yet"), out);
+        assertTrue(out.contains("archives     no month archived"), out);
         Matcher m = Pattern.compile("(?m)^api_calls +table +api_calls +([0-9,]+) .* ([0-9]+)$").matcher(out);
         assertTrue(m.find(), out);
         assertEquals(Sql.scalar(db, "SELECT SUM(pgsize) FROM dbstat WHERE name = 'api_calls'"),

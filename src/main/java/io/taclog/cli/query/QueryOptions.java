@@ -23,6 +23,10 @@ public final class QueryOptions {
     @Option(names = "--timing", description = "Print the time the database query took to stderr.")
     boolean timing;
 
+    @Option(names = "--include-archives", description = "Also read the months moved to archive files by "
+            + "`taclog archive` (docs/storage.md, \"Archives\").")
+    boolean includeArchives;
+
     /** Work whose duration --timing reports. */
     public interface Query<T> {
         T run() throws Exception;
@@ -38,9 +42,9 @@ public final class QueryOptions {
         return result;
     }
 
-    /** Read-only connection; never starts Camel. */
+    /** Read-only connection (with the archives attached when asked); never starts Camel. */
     public Connection open() {
-        return ReadOnlyDb.open(db.path());
+        return ReadOnlyDb.open(db.path(), includeArchives);
     }
 
     public ZoneId zone() {

@@ -1,0 +1,59 @@
+package io.taclog.archive;
+
+import io.taclog.archive.ArchivedTable.Union;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which tables a monthly archive takes rows of, and which stay whole in the database. A fixed list: SQL never takes
+ * a table name from a file it reads. A test checks that every table of the schema is in exactly one of the lists,
+ * so a table added by a later migration must be placed here.
+ */
+public final class ArchivedTables {
+
+    /** The tables whose rows are archived, in schema order. */
+    public static final List<ArchivedTable> ALL = List.of(
+            new ArchivedTable("coordinator_sessions", List.of("session_id"), Union.FRESHEST_BY_KEY),
+            new ArchivedTable("action_triggers", List.of("trigger_id"), Union.ALL),
+            new ArchivedTable("logic_flow", List.of("flow_id"), Union.ALL),
+            new ArchivedTable("tasks", List.of("task_id"), Union.FRESHEST_BY_KEY),
+            new ArchivedTable("worker_sessions", List.of("worker_id"), Union.FRESHEST_BY_KEY),
+            new ArchivedTable("conversations", List.of("conversation_id"), Union.ALL),
+            new ArchivedTable("api_calls", List.of("call_id"), Union.ALL),
+            new ArchivedTable("worktree_operations", List.of("operation_id"), Union.ALL),
+            new ArchivedTable("system_events", List.of("event_id"), Union.ALL),
+            new ArchivedTable("agent_sessions", List.of("agent_session_id"), Union.FRESHEST_BY_KEY),
+            new ArchivedTable("worker_model_usage", List.of("worker_id", "model"), Union.WITH_WORKER),
+            new ArchivedTable("task_status_history", List.of("history_id"), Union.ALL),
+            new ArchivedTable("work_queue_snapshots", List.of("snapshot_id"), Union.ALL),
+            new ArchivedTable("derived_episodes", List.of("episode_id"), Union.ALL),
+            new ArchivedTable("derived_episode_members", List.of("episode_id", "member_id"), Union.ALL),
+            new ArchivedTable("codex_reviews", List.of("side", "agent_session_id", "at"), Union.ALL));
+
+    /**
+     * Tables that never move. The ingest bookkeeping is the ledger of every line ever read: its offsets keep the
+     * sidecar from reading archived lines again (which would store them twice) and validate proves archived lines
+     * with it. The rest is working state of the writer (estimates of a running backfill, facts waiting for their
+     * worker, indexes to build), the outbox's delivery state, and logs of backups and archives. The full-text
+     * search index (FTS5, schema v11, with the tables FTS5 keeps it in) serves the database's own rows: the
+     * archive takes a month's rows out of it in the transaction that deletes them ({@code SearchIndex.forget}).
+     */
+    public static final List<String> STAYING = List.of("ingest_files", "ingest_file_paths", "ingest_ledger",
+            "ingest_skips", "ingest_rejects", "ingest_commits", "pending_estimates", "time_anchors", "deferred_facts",
+            "deferred_indexes", "outbox", "outbox_cursor", "backups", "archives", "schema_version",
+            "conversation_search", "conversation_search_config", "conversation_search_data",
+            "conversation_search_docsize", "conversation_search_idx", "search_index_state");
+
+    /** Views of the schema: queries over archives get their own versions of them ({@link ArchiveViews}). */
+    public static final List<String> VIEWS = List.of("tool_calls", "unlinked_records");
+
+    /** Views only the database's own work reads (the search indexer's source): archives never stand behind them. */
+    public static final List<String> STAYING_VIEWS = List.of("conversation_search_source");
+
+    private ArchivedTables() {
+    }
+
+    public static Optional<ArchivedTable> named(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+}
