@@ -4,6 +4,7 @@ import io.taclog.cli.query.CostCommand;
 import io.taclog.cli.query.DecisionsCommand;
 import io.taclog.cli.query.ErrorsCommand;
 import io.taclog.cli.query.QueryCommand;
+import io.taclog.cli.query.SearchCommand;
 import io.taclog.cli.query.SessionsCommand;
 import io.taclog.cli.query.TaskCommand;
 import io.taclog.cli.query.ToolsCommand;
@@ -34,6 +35,7 @@ public final class CommandTree {
         COMMANDS.put("query", QueryCommand::new);
         COMMANDS.put("export", ExportCommand::new);
         COMMANDS.put("prices", PricesCommand::new);
+        COMMANDS.put("dashboard", DashboardCommand::new);
         COMMANDS.put("completion", CompletionCommand::new);
         QUERIES.put("cost", CostCommand::new);
         QUERIES.put("task", TaskCommand::new);
@@ -42,6 +44,7 @@ public final class CommandTree {
         QUERIES.put("decisions", DecisionsCommand::new);
         QUERIES.put("errors", ErrorsCommand::new);
         QUERIES.put("tools", ToolsCommand::new);
+        QUERIES.put("search", SearchCommand::new);
     }
 
     private CommandTree() {

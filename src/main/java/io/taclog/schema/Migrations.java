@@ -32,7 +32,9 @@ public final class Migrations {
                     "db/migration/V008__unassigned_workers.sql"),
             new Migration(9, "an outbox of committed facts for publishing routes",
                     "db/migration/V009__outbox.sql"),
-            new Migration(10, "a log of the backups taken, for doctor", "db/migration/V010__backups.sql"));
+            new Migration(10, "a log of the backups taken, for doctor", "db/migration/V010__backups.sql"),
+            new Migration(11, "full-text search over conversations, kept by triggers",
+                    "db/migration/V011__conversation_search.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

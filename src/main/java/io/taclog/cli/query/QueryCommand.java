@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
  * {@code io.taclog.cli.CommandTree}.
  */
 @Command(name = "query", mixinStandardHelpOptions = true,
-        description = "Ask the database: cost, a task's story, sessions, workers, decisions, errors, tools.")
+        description = "Ask the database: cost, a task's story, sessions, workers, decisions, errors, tools, search.")
 public final class QueryCommand implements Runnable {
 
     @Spec
