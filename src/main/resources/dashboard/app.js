@@ -173,9 +173,10 @@
         : 'price-table estimate'}, b);
   }
 
-  function unpriced(n) {
+  /** Calls of unpriced models, flagged; {@code label} adds the word where the number stands alone. */
+  function unpriced(n, label) {
     return n > 0 ? el('span', {class: 'badge warn', title: 'calls of models without a price: their cost is unknown, '
-        + 'not $0'}, int(n) + ' unpriced') : '0';
+        + 'not $0'}, int(n) + ' unpriced') : label ? 'no unpriced calls' : '0';
   }
 
   // --- data and live updates ------------------------------------------------------------------------------------
@@ -365,7 +366,7 @@
         el('h2', null, 'Today (' + d.today.date + ', ' + d.zone + ')'),
         el('div', {class: 'big', id: 'today-cost'}, usd(t.cost_usd)),
         el('p', null, basis(t.basis), ' estimate ', el('span', {id: 'today-estimate'}, usd(t.estimated_usd)), ' · ',
-            el('span', {id: 'today-calls'}, int(t.calls)), ' calls · ', unpriced(t.unpriced_calls)));
+            el('span', {id: 'today-calls'}, int(t.calls)), ' calls · ', unpriced(t.unpriced_calls, true)));
     if (budget !== null && budget !== undefined) {
       const frac = budget > 0 ? t.cost_usd / budget : 0;
       const bar = el('div', {class: 'meter-fill' + (frac >= 1 ? ' over' : frac >= 0.8 ? ' near' : '')});
@@ -500,7 +501,7 @@
       }), el('label', null, 'group by ', grouping)),
       el('p', {id: 'cost-total', class: 'summary'}, 'Total ', el('strong', {id: 'cost-total-usd'}, usd(t.cost_usd)), ' ',
           basis(t.basis), ' · estimate ', usd(t.estimated_usd), ' · reported ', usd(t.reported_usd), ' · ',
-          int(t.calls), ' calls · ', unpriced(t.unpriced_calls), ' · ', d.from, ' to ', d.until, ' (', d.zone, ')'),
+          int(t.calls), ' calls · ', unpriced(t.unpriced_calls, true), ' · ', d.from, ' to ', d.until, ' (', d.zone, ')'),
       el('div', {class: 'charts'},
           stackedBar('chart-days', dayKeys, days.rows, (r) => r.key, (r) => r.cost_usd, false, 'Cost by day and model'),
           stackedBar('chart-tasks', topTasks, tasks.rows, (r) => r.key, (r) => r.cost_usd, true,
@@ -609,8 +610,9 @@
       return node;
     };
     const lanes = [];
-    const lane = (label, cls, items) => el('div', {class: 'lane ' + (cls || '')},
-        el('div', {class: 'lane-label', title: label}, label), el('div', {class: 'lane-track'}, items));
+    const lane = (label, cls, items, href) => el('div', {class: 'lane ' + (cls || '')},
+        el('div', {class: 'lane-label', title: label}, href ? el('a', {href: href}, label) : label),
+        el('div', {class: 'lane-track'}, items));
     const marks = d.timeline.filter((e) => e.kind !== 'worker' && e.at).map((e) => place(el('span', {
       class: 'mark kind-' + cls(e.kind) + (e.time_source === 'estimated' ? ' est' : ''),
       title: time(e.at) + (e.time_source ? ' (' + e.time_source + ')' : '') + '\n' + e.kind + ': ' + e.summary,
@@ -626,7 +628,7 @@
           + (t.unanswered ? ' unanswered' : ''),
         title: (t.tool_name || '?') + ' ' + time(t.called_at) + (t.tool_latency_ms !== null ? ' (' + ms(t.tool_latency_ms) + ')' : '')}),
         t.called_at, t.answered_at || t.called_at));
-      lanes.push(lane(w.worker_id, 'worker', [bar, ...ticks]));
+      lanes.push(lane(w.worker_id, 'worker', [bar, ...ticks], path('/worker', {id: w.worker_id})));
       for (const s of d.subagents.filter((s) => s.worker_id === w.worker_id)) {
         const label = '↳ ' + (s.subagent_type || 'subagent') + (s.description ? ': ' + s.description : '');
         const sticks = d.tools.filter((t) => t.worker_id === w.worker_id && t.is_sidechain
