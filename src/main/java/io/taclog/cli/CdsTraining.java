@@ -46,6 +46,7 @@ public final class CdsTraining {
             a.addAll(List.of("--format", "json"));
             run(failed, a.toArray(String[]::new));
         }
+        run(failed, "query", "search", "pytest", "--db", db);
         run(failed, "query", "task", "gh-601", "--full", "--db", db);
         run(failed, "query", "task", "gh-601", "--format", "json", "--db", db);
         run(failed, "files", "--db", db);

@@ -58,25 +58,30 @@ public final class SearchQuery {
             return new Page(List.of(), false);
         }
         String needle = firstWord(text);
-        String sql = "SELECT c.conversation_id, c.worker_id, w.task_id, c.message_index, c.timestamp, c.role, "
+        String columns = "SELECT c.conversation_id, c.worker_id, w.task_id, c.message_index, c.timestamp, c.role, "
                 + "c.content_type, c.tool_name, c.tool_success, c.is_sidechain, "
                 + "length(COALESCE(c.tool_output, c.tool_input, c.content)) AS len, "
-                + "instr(lower(COALESCE(c.tool_output, c.tool_input, c.content)), ?) AS pos "
-                + "FROM (SELECT rowid AS id FROM conversations_fts WHERE conversations_fts MATCH ? ORDER BY rowid DESC"
-                + (taskId == null ? " LIMIT ? OFFSET ?" : "") + ") f "
-                + "JOIN conversations c ON c.conversation_id = f.id "
-                + "LEFT JOIN worker_sessions w ON w.worker_id = c.worker_id "
-                + (taskId == null ? "" : "WHERE w.task_id = ? ")
-                + "ORDER BY f.id DESC" + (taskId == null ? "" : " LIMIT ? OFFSET ?");
+                + "instr(lower(COALESCE(c.tool_output, c.tool_input, c.content)), ?) AS pos ";
+        // All conversations: the index hands out the matches newest first and stops at the page's end. One task:
+        // its own rows (a few thousand at most, through the worker index) are each looked up in the index, so a
+        // word common everywhere else costs nothing here.
+        String sql = taskId == null
+                ? columns + "FROM (SELECT rowid AS id FROM conversations_fts WHERE conversations_fts MATCH ? "
+                        + "ORDER BY rowid DESC LIMIT ? OFFSET ?) f JOIN conversations c ON c.conversation_id = f.id "
+                        + "LEFT JOIN worker_sessions w ON w.worker_id = c.worker_id ORDER BY f.id DESC"
+                : columns + "FROM worker_sessions w JOIN conversations c ON c.worker_id = w.worker_id "
+                        + "WHERE w.task_id = ? AND EXISTS (SELECT 1 FROM conversations_fts WHERE conversations_fts.rowid "
+                        + "= c.conversation_id AND conversations_fts MATCH ?) ORDER BY c.conversation_id DESC LIMIT ? "
+                        + "OFFSET ?";
         List<long[]> positions = new ArrayList<>();
         List<Hit> hits = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, needle);
-            ps.setString(i++, match);
             if (taskId != null) {
                 ps.setString(i++, taskId);
             }
+            ps.setString(i++, match);
             ps.setInt(i++, limit + 1);
             ps.setInt(i, offset);
             try (ResultSet rs = ps.executeQuery()) {
