@@ -448,47 +448,35 @@
 
   pages.cost = async function () {
     const by = params.get('by') || 'day';
-    const query = {from: params.get('from'), until: params.get('until'), by: by, breakdown: 'true'};
+    const pageNo = Number(params.get('page') || '1');
+    const range = {from: params.get('from'), until: params.get('until')};
+    // the table is `query cost --by BY` (100 groups a page); the charts are by day and the top tasks, by model
     const [d, days, tasks] = await Promise.all([
-      getJson(path('/api/cost', query)),
-      getJson(path('/api/cost', Object.assign({}, query, {by: 'day'}))),
-      getJson(path('/api/cost', Object.assign({}, query, {by: 'task'}))),
+      getJson(path('/api/cost', Object.assign({by: by, page: pageNo, size: 100}, range))),
+      getJson(path('/api/cost', Object.assign({by: 'day', breakdown: 'true'}, range))),
+      getJson(path('/api/cost', Object.assign({by: 'task', breakdown: 'true', top: 20}, range))),
     ]);
     const dayKeys = [...new Set(days.rows.map((r) => r.key))].sort();
     const taskTotals = {};
     for (const r of tasks.rows) {
       taskTotals[r.key] = (taskTotals[r.key] || 0) + r.cost_usd;
     }
-    const topTasks = Object.keys(taskTotals).sort((a, b) => taskTotals[b] - taskTotals[a]).slice(0, 20);
+    const topTasks = Object.keys(taskTotals).sort((a, b) => taskTotals[b] - taskTotals[a]);
     const grouping = el('select', {id: 'cost-by', 'aria-label': 'group by', onchange: (ev) => {
       params.set('by', ev.target.value);
-      setQuery({by: ev.target.value});
+      params.delete('page');
+      setQuery({by: ev.target.value, page: null});
       refresh();
     }}, ['day', 'week', 'month', 'model', 'task', 'worker', 'session'].map((g) =>
       el('option', {value: g, selected: g === by}, g)));
-    // the table: one row per group as `query cost --by BY` prints it, the models inside each row's title
-    const groups = [];
-    const index = {};
-    for (const r of d.rows) {
-      let g = index[r.key];
-      if (!g) {
-        g = {key: r.key, calls: 0, tokens_input: 0, tokens_output: 0, tokens_cache_read: 0, tokens_cache_write: 0,
-          estimated_usd: 0, cost_usd: 0, unpriced_calls: 0, bases: new Set(), models: []};
-        index[r.key] = g;
-        groups.push(g);
-      }
-      for (const k of ['calls', 'tokens_input', 'tokens_output', 'tokens_cache_read', 'tokens_cache_write',
-        'estimated_usd', 'cost_usd', 'unpriced_calls']) {
-        g[k] += r[k];
-      }
-      g.bases.add(r.basis);
-      g.models.push(r.model);
-    }
-    for (const g of groups) {
-      g.basis = g.bases.size > 1 || g.bases.has('mixed') ? 'mixed' : [...g.bases][0];
-    }
     const keyCell = (g) => by === 'task' && g.key !== '(unassigned)' ? taskLink(g.key)
       : by === 'worker' ? workerLink(g.key) : g.key;
+    const last = Math.max(1, Math.ceil(d.groups / 100));
+    const go = (p) => {
+      params.set('page', String(p));
+      setQuery({page: String(p)});
+      refresh();
+    };
     const t = d.total;
     clear(main);
     append(main, [
@@ -496,7 +484,8 @@
       el('div', {class: 'toolbar'}, rangePicker(d.from, d.until, (f, u) => {
         params.set('from', f);
         params.set('until', u);
-        setQuery({from: f, until: u});
+        params.delete('page');
+        setQuery({from: f, until: u, page: null});
         refresh();
       }), el('label', null, 'group by ', grouping)),
       el('p', {id: 'cost-total', class: 'summary'}, 'Total ', el('strong', {id: 'cost-total-usd'}, usd(t.cost_usd)), ' ',
@@ -505,22 +494,28 @@
       el('div', {class: 'charts'},
           stackedBar('chart-days', dayKeys, days.rows, (r) => r.key, (r) => r.cost_usd, false, 'Cost by day and model'),
           stackedBar('chart-tasks', topTasks, tasks.rows, (r) => r.key, (r) => r.cost_usd, true,
-              'Top tasks by cost, by model')),
-      section('By ' + by, groups.length ? table([
-        [by, keyCell],
-        ['calls', (g) => int(g.calls), 'n'],
-        ['input', (g) => int(g.tokens_input), 'n'],
-        ['output', (g) => int(g.tokens_output), 'n'],
-        ['cache read', (g) => int(g.tokens_cache_read), 'n'],
-        ['cache write', (g) => int(g.tokens_cache_write), 'n'],
-        ['estimate', (g) => usd(g.estimated_usd), 'n'],
-        ['cost', (g) => usd(g.cost_usd), 'n'],
-        ['basis', (g) => basis(g.basis)],
-        ['unpriced', (g) => unpriced(g.unpriced_calls), 'n'],
-      ], groups, (g) => ({class: g.unpriced_calls > 0 ? 'flag' : null, dataset: {key: g.key},
-        title: g.models.filter((m) => m).join(', ')})) : empty('No API calls in this range.')),
+              'Top ' + topTasks.length + ' tasks by cost, by model')),
+      el('section', {class: 'card', id: 'cost-table'}, el('h2', null, 'By ' + by),
+          d.rows.length ? table([
+            [by, keyCell],
+            ['calls', (g) => int(g.calls), 'n'],
+            ['input', (g) => int(g.tokens_input), 'n'],
+            ['output', (g) => int(g.tokens_output), 'n'],
+            ['cache read', (g) => int(g.tokens_cache_read), 'n'],
+            ['cache write', (g) => int(g.tokens_cache_write), 'n'],
+            ['estimate', (g) => usd(g.estimated_usd), 'n'],
+            ['cost', (g) => usd(g.cost_usd), 'n'],
+            ['basis', (g) => basis(g.basis)],
+            ['unpriced', (g) => unpriced(g.unpriced_calls), 'n'],
+          ], d.rows, (g) => ({class: g.unpriced_calls > 0 ? 'flag' : null, dataset: {key: g.key}}))
+            : empty('No API calls in this range.'),
+          d.groups > 100 ? el('div', {class: 'pager'},
+              el('button', {type: 'button', disabled: pageNo <= 1, onclick: () => go(pageNo - 1)}, '← previous'),
+              el('span', null, 'groups ' + ((pageNo - 1) * 100 + 1) + '–' + Math.min(d.groups, pageNo * 100) + ' of '
+                + int(d.groups)),
+              el('button', {type: 'button', disabled: pageNo >= last, onclick: () => go(pageNo + 1)}, 'next →'))
+            : null),
     ]);
-    main.querySelector('section:last-of-type').id = 'cost-table';
   };
 
   pages.tasks = async function () {

@@ -116,11 +116,11 @@ public final class DashboardData {
     /** Today's cost (the figures of {@code query cost --today}) against the optional daily budget. */
     private Map<String, Object> today(Connection c, Instant now) throws SQLException {
         TimeWindow w = TimeWindow.today(zone, now);
-        List<CostRow> rows = new CostQuery(c, zone).run(w, CostGrouping.NONE, false);
+        List<CostRow> byModel = new CostQuery(c, zone).run(w, CostGrouping.MODEL, false);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("date", now.atZone(zone).toLocalDate().toString());
-        out.put("total", rows.isEmpty() ? costRow(emptyTotal()) : costRow(rows.get(0)));
-        out.put("by_model", costRows(new CostQuery(c, zone).run(w, CostGrouping.MODEL, false)));
+        out.put("total", costRow(total(byModel)));
+        out.put("by_model", costRows(byModel));
         out.put("budget_usd", dailyBudgetUsd.orElse(null));
         return out;
     }
@@ -205,11 +205,13 @@ public final class DashboardData {
     }
 
     /**
-     * The cost report of {@code query cost --by BY [--breakdown] --since FROM --until UNTIL}: the same rows and
-     * total, plus the models present (the series of a stacked chart).
+     * The cost report of {@code query cost --by BY [--breakdown] --since FROM --until UNTIL}: the same rows (in the
+     * same order) and total. {@code top} > 0 keeps only the groups of the highest cost (a chart's bars);
+     * {@code size} > 0 returns one page of the groups (a table). One report is computed per request: the total is
+     * the sum of the rows, as every grouping of {@code query cost} has the same grand total.
      */
     public Map<String, Object> cost(Connection c, LocalDate from, LocalDate until, String by, boolean breakdown,
-                                    Instant now) throws SQLException {
+                                    int top, int page, int size, Instant now) throws SQLException {
         if (from == null || until == null) {
             LocalDate[] d = defaultWindow(c, DEFAULT_COST_DAYS, now);
             from = from == null ? d[0] : from;
@@ -217,22 +219,68 @@ public final class DashboardData {
         }
         TimeWindow w = Params.window(from, until, zone);
         CostGrouping grouping = CostGrouping.valueOf(by.toUpperCase(java.util.Locale.ROOT));
-        CostQuery q = new CostQuery(c, zone);
-        List<CostRow> rows = q.run(w, grouping, breakdown);
-        List<CostRow> total = q.run(w, CostGrouping.NONE, false);
+        List<CostRow> rows = new CostQuery(c, zone).run(w, grouping, breakdown);
+        Map<String, Double> byKey = new LinkedHashMap<>();
+        for (CostRow r : rows) {
+            byKey.merge(r.key(), r.costUsd(), Double::sum);
+        }
+        List<String> keys = new ArrayList<>(byKey.keySet());
+        if (top > 0) {
+            keys.sort((a, b) -> Double.compare(byKey.get(b), byKey.get(a)));
+            keys = keys.subList(0, Math.min(top, keys.size()));
+        } else if (size > 0) {
+            int start = Math.min(keys.size(), (page - 1) * size);
+            keys = keys.subList(start, Math.min(keys.size(), start + size));
+        }
+        java.util.Set<String> kept = new java.util.HashSet<>(keys);
+        List<CostRow> shown = new ArrayList<>();
+        for (CostRow r : rows) {
+            if (kept.contains(r.key())) {
+                shown.add(r);
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("from", from.toString());
         out.put("until", until.toString());
         out.put("zone", zone.getId());
         out.put("group_by", by);
         out.put("breakdown", breakdown);
-        out.put("rows", costRows(rows));
-        out.put("total", total.isEmpty() ? costRow(emptyTotal()) : costRow(total.get(0)));
+        out.put("groups", byKey.size());
+        out.put("page", page);
+        out.put("size", size);
+        out.put("rows", costRows(shown));
+        out.put("total", costRow(total(rows)));
         return out;
     }
 
-    private static CostRow emptyTotal() {
-        return new CostRow("total", null, 0, 0, 0, 0, 0, 0, 0, 0, "estimated", 0);
+    /** The grand total of a report's rows, with the basis {@code query cost} gives it. */
+    static CostRow total(List<CostRow> rows) {
+        long calls = 0;
+        long in = 0;
+        long out = 0;
+        long cr = 0;
+        long cw = 0;
+        long unpriced = 0;
+        double est = 0;
+        double reported = 0;
+        double cost = 0;
+        boolean anyReported = false;
+        boolean anyEstimated = false;
+        for (CostRow r : rows) {
+            calls += r.calls();
+            in += r.tokensInput();
+            out += r.tokensOutput();
+            cr += r.tokensCacheRead();
+            cw += r.tokensCacheWrite();
+            unpriced += r.unpricedCalls();
+            est += r.estimatedUsd();
+            reported += r.reportedUsd();
+            cost += r.costUsd();
+            anyReported |= !"estimated".equals(r.basis());
+            anyEstimated |= !"reported".equals(r.basis());
+        }
+        String basis = anyReported && anyEstimated ? "mixed" : anyReported ? "reported" : "estimated";
+        return new CostRow("total", null, calls, in, out, cr, cw, est, reported, cost, basis, unpriced);
     }
 
     static List<Map<String, Object>> costRows(List<CostRow> rows) {

@@ -353,7 +353,10 @@ public final class DashboardServer implements AutoCloseable {
         String by = Params.choice("by", ctx.queryParam("by"), "day", COST_GROUPS);
         boolean breakdown = Params.choice("breakdown", ctx.queryParam("breakdown"), "false",
                 Set.of("true", "false")).equals("true");
-        json(ctx, pool.with(c -> data.cost(c, from, until, by, breakdown, clock.instant())));
+        int top = Params.integer("top", ctx.queryParam("top"), 0, 0, 1000);
+        int page = Params.integer("page", ctx.queryParam("page"), 1, 1, 1_000_000);
+        int size = Params.integer("size", ctx.queryParam("size"), 0, 0, 1000);
+        json(ctx, pool.with(c -> data.cost(c, from, until, by, breakdown, top, page, size, clock.instant())));
     }
 
     private void tasks(Context ctx) throws SQLException, JsonProcessingException {

@@ -62,26 +62,30 @@ public final class SearchQuery {
                 + "c.content_type, c.tool_name, c.tool_success, c.is_sidechain, "
                 + "length(COALESCE(c.tool_output, c.tool_input, c.content)) AS len, "
                 + "instr(lower(COALESCE(c.tool_output, c.tool_input, c.content)), ?) AS pos ";
-        // All conversations: the index hands out the matches newest first and stops at the page's end. One task:
-        // its own rows (a few thousand at most, through the worker index) are each looked up in the index, so a
-        // word common everywhere else costs nothing here.
-        String sql = taskId == null
-                ? columns + "FROM (SELECT rowid AS id FROM conversations_fts WHERE conversations_fts MATCH ? "
-                        + "ORDER BY rowid DESC LIMIT ? OFFSET ?) f JOIN conversations c ON c.conversation_id = f.id "
-                        + "LEFT JOIN worker_sessions w ON w.worker_id = c.worker_id ORDER BY f.id DESC"
-                : columns + "FROM worker_sessions w JOIN conversations c ON c.worker_id = w.worker_id "
-                        + "WHERE w.task_id = ? AND EXISTS (SELECT 1 FROM conversations_fts WHERE conversations_fts.rowid "
-                        + "= c.conversation_id AND conversations_fts MATCH ?) ORDER BY c.conversation_id DESC LIMIT ? "
-                        + "OFFSET ?";
+        // The index hands out the matches newest first and the page stops the walk. For one task the walk is bounded
+        // by the first and last conversation row of the task's workers (a task's rows are written over its own
+        // lifetime, so the range holds few rows of other tasks), and each hit is checked against the task.
+        long[] range = taskId == null ? null : taskRange(taskId);
+        if (range != null && range[0] == 0) {
+            return new Page(List.of(), false);
+        }
+        String sql = columns + "FROM (SELECT rowid AS id FROM conversations_fts WHERE conversations_fts MATCH ? "
+                + (range == null ? "" : "AND rowid >= ? AND rowid <= ? ") + "ORDER BY rowid DESC"
+                + (range == null ? " LIMIT ? OFFSET ?" : "") + ") f JOIN conversations c ON c.conversation_id = f.id "
+                + "LEFT JOIN worker_sessions w ON w.worker_id = c.worker_id "
+                + (range == null ? "" : "WHERE w.task_id = ? ") + "ORDER BY f.id DESC"
+                + (range == null ? "" : " LIMIT ? OFFSET ?");
         List<long[]> positions = new ArrayList<>();
         List<Hit> hits = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, needle);
-            if (taskId != null) {
+            ps.setString(i++, match);
+            if (range != null) {
+                ps.setLong(i++, range[0]);
+                ps.setLong(i++, range[1]);
                 ps.setString(i++, taskId);
             }
-            ps.setString(i++, match);
             ps.setInt(i++, limit + 1);
             ps.setInt(i, offset);
             try (ResultSet rs = ps.executeQuery()) {
@@ -106,6 +110,14 @@ public final class SearchQuery {
                     snippet(h.conversationId(), positions.get(k)[1], needle.length()), h.length()));
         }
         return new Page(out, more);
+    }
+
+    /** The first and last conversation row of a task's workers; {0, 0} when it has none. */
+    private long[] taskRange(String taskId) throws SQLException {
+        Map<String, Object> r = Rows.one(db, "SELECT MIN(c.conversation_id) AS lo, MAX(c.conversation_id) AS hi "
+                + "FROM worker_sessions w JOIN conversations c ON c.worker_id = w.worker_id WHERE w.task_id = ?", taskId);
+        return r == null || r.get("lo") == null ? new long[] {0, 0}
+                : new long[] {Rows.lng(r.get("lo")), Rows.lng(r.get("hi"))};
     }
 
     /**

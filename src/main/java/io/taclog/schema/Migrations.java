@@ -34,7 +34,9 @@ public final class Migrations {
                     "db/migration/V009__outbox.sql"),
             new Migration(10, "a log of the backups taken, for doctor", "db/migration/V010__backups.sql"),
             new Migration(11, "full-text search over conversations, kept by triggers",
-                    "db/migration/V011__conversation_search.sql"));
+                    "db/migration/V011__conversation_search.sql"),
+            new Migration(12, "indexes for cost cells by hour and tool calls by time",
+                    "db/migration/V012__cost_cells_by_hour.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -69,10 +69,12 @@ public final class DashboardBenchmark {
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("page /", "/");
         endpoints.put("overview", "/api/overview");
-        endpoints.put("cost (30 days by day, by model)", "/api/cost?by=day&breakdown=true");
-        endpoints.put("cost (30 days by task, by model)", "/api/cost?by=task&breakdown=true");
-        endpoints.put("cost (30 days by worker)", "/api/cost?by=worker&breakdown=true");
-        endpoints.put("cost (a year by day, by model)", "/api/cost?by=day&breakdown=true&from="
+        // the cost page's three requests (table, chart by day, chart of the top tasks), for 30 days and for a year
+        endpoints.put("cost table (30 days by task)", "/api/cost?by=task&page=1&size=100");
+        endpoints.put("cost table (30 days by worker)", "/api/cost?by=worker&page=1&size=100");
+        endpoints.put("cost chart (30 days by day, by model)", "/api/cost?by=day&breakdown=true");
+        endpoints.put("cost chart (30 days, top 20 tasks)", "/api/cost?by=task&breakdown=true&top=20");
+        endpoints.put("cost chart (365 days by day, by model)", "/api/cost?by=day&breakdown=true&from="
                 + java.time.LocalDate.now().minusDays(364) + "&until=" + java.time.LocalDate.now());
         endpoints.put("tasks (page 1)", "/api/tasks");
         endpoints.put("tasks (page 40)", "/api/tasks?page=40");
