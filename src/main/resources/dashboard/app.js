@@ -227,6 +227,9 @@
     try {
       lastRefresh = Date.now();
       await refresher();
+      if (liveBadge && liveBadge.textContent === 'error') {
+        setLive('live', 'updates as the database changes');
+      }
     } catch (e) {
       setLive('error', String(e && e.message ? e.message : e));
     } finally {
@@ -238,23 +241,40 @@
     }
   }
 
+  // A page refreshes at most this often on live changes: the viewer at once (a new call is on the page well within
+  // 2 s), the pages of aggregates every 1.5 s, so that a sidecar committing every 200 ms is not answered with a
+  // report per commit (the reads would compete with the writer for the CPU).
+  const minGap = page === 'worker' ? 200 : 1500;
+  let pending = null;
+
+  function requestRefresh() {
+    if (pending) {
+      return;
+    }
+    const wait = Math.max(0, lastRefresh + minGap - Date.now());
+    pending = setTimeout(() => {
+      pending = null;
+      refresh();
+    }, wait);
+  }
+
   let everConnected = false;
 
   function connectLive() {
     if (!window.EventSource) {
       setLive('polling');
-      setInterval(refresh, 2000);
+      setInterval(requestRefresh, 2000);
       return;
     }
     const source = new EventSource('/api/live');
     source.addEventListener('hello', () => {
       setLive('live', 'updates as the database changes');
       if (everConnected) {
-        refresh(); // reconnected: what changed meanwhile was not announced
+        requestRefresh(); // reconnected: what changed meanwhile was not announced
       }
       everConnected = true;
     });
-    source.addEventListener('change', () => refresh());
+    source.addEventListener('change', () => requestRefresh());
     source.onerror = () => setLive('reconnecting', 'the dashboard server is not reachable; retrying');
   }
 
