@@ -921,6 +921,8 @@
         refresh();
       };
       append(results, [
+        d.indexed === false ? el('p', {class: 'problem'}, 'The search index is off (taclog.search.index = false).')
+          : null,
         el('p', {class: 'summary'}, d.rows.length ? 'hits ' + ((pageNo - 1) * 50 + 1) + '–' + ((pageNo - 1) * 50
           + d.rows.length) + (d.more ? ' (more follow)' : '') : 'No hits.'),
         d.rows.map((h) => el('div', {class: 'hit' + (h.tool_success === false ? ' error' : ''),

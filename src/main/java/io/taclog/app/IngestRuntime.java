@@ -87,6 +87,7 @@ public final class IngestRuntime implements AutoCloseable {
         try {
             Migrator.migrate(db);
             outbox.install(config.get(ConfigKeys.OUTBOX_ENABLED));
+            io.taclog.sink.SearchIndex.install(db, config.get(ConfigKeys.SEARCH_INDEX));
             if (!backfill) {
                 DeferredIndexes.build(db); // a bulk load was interrupted: the sidecar's queries need them
             }

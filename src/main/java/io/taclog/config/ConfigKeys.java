@@ -340,6 +340,12 @@ public final class ConfigKeys {
                     + "running) are queried through a read-only connection at most this often; scrapes in between "
                     + "get the cached figures.", Parsers.longIn(0, 3_600));
 
+    public static final ConfigKey<Boolean> SEARCH_INDEX = key("taclog.search.index", "true", "true or false", RARE,
+            "Keep the full-text index of conversations (taclog query search, the dashboard's search page) in the "
+                    + "writer's transactions. It costs a backfill of tool-output-heavy transcripts about a quarter "
+                    + "of its throughput (docs/performance.md); false drops and empties it, true rebuilds it at the "
+                    + "next start.", Parsers::bool);
+
     // --- the web dashboard (docs/dashboard.md) -------------------------------------------------------------------
 
     public static final ConfigKey<Boolean> DASHBOARD_ENABLED = key("taclog.dashboard.enabled", "false",
@@ -377,5 +383,5 @@ public final class ConfigKeys {
             ALERTS_COMMAND, ALERTS_TIMEOUT, ALERTS_RETRIES, ALERTS_BACKOFF, ALERTS_QUEUE, ALERTS_CHECK_INTERVAL,
             ALERTS_TIMEZONE,
             METRICS_ENABLED, METRICS_ADDRESS, METRICS_PORT, METRICS_STUCK_AFTER, METRICS_DB_REFRESH,
-            DASHBOARD_ENABLED, DASHBOARD_ADDRESS, DASHBOARD_PORT, DASHBOARD_TOKEN, DASHBOARD_RATE);
+            SEARCH_INDEX, DASHBOARD_ENABLED, DASHBOARD_ADDRESS, DASHBOARD_PORT, DASHBOARD_TOKEN, DASHBOARD_RATE);
 }

@@ -554,6 +554,7 @@ public final class DashboardData {
         out.put("task", taskId);
         out.put("page", page);
         out.put("more", p.more());
+        out.put("indexed", p.indexed());
         out.put("rows", SearchQuery.rows(p.hits()));
         return out;
     }

@@ -33,8 +33,12 @@ public final class SearchQuery {
                       String snippet, long length) {
     }
 
-    /** A page of hits and whether more follow. */
-    public record Page(List<Hit> hits, boolean more) {
+    /** A page of hits and whether more follow; {@code indexed} is false when the index is off (no hits then). */
+    public record Page(List<Hit> hits, boolean more, boolean indexed) {
+
+        Page(List<Hit> hits, boolean more) {
+            this(hits, more, true);
+        }
     }
 
     /**
@@ -54,6 +58,9 @@ public final class SearchQuery {
      */
     public Page run(String text, String taskId, int limit, int offset) throws SQLException {
         String match = phrase(text);
+        if (!io.taclog.sink.SearchIndex.kept(db)) {
+            return new Page(List.of(), false, false);
+        }
         if (match == null) {
             return new Page(List.of(), false);
         }

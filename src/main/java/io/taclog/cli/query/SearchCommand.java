@@ -51,6 +51,10 @@ public final class SearchCommand implements Callable<Integer> {
             SearchQuery.Page page = options.timed(spec.commandLine().getErr(),
                     () -> new SearchQuery(c).run(text, task, limit, offset));
             rows = SearchQuery.rows(page.hits());
+            if (!page.indexed()) {
+                throw new CliException(Main.FAILURE, "the search index is off (taclog.search.index = false); turn it "
+                        + "on and start `taclog run` or `taclog backfill` once to rebuild it");
+            }
             if (page.more() && options.format() == io.taclog.cli.Format.TABLE) {
                 spec.commandLine().getErr().println("(more hits follow: --offset " + (offset + limit) + ")");
             }
