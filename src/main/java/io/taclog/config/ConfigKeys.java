@@ -360,7 +360,7 @@ public final class ConfigKeys {
             FREQUENT, "Port of the dashboard; 0 = any free port (logged at start).", Parsers.intIn(0, 65_535));
 
     public static final ConfigKey<String> DASHBOARD_TOKEN = key("taclog.dashboard.token", "", "text", FREQUENT,
-            "Secret (16 or more printable characters) every dashboard request must carry: open /login?token=... once "
+            "Secret (16 or more letters, digits or . _ ~ + / = -) every dashboard request must carry: open /login?token=... once "
                     + "in the browser, or send 'Authorization: Bearer ...'. Required on a non-loopback address; "
                     + "the environment variable TACLOG_DASHBOARD_TOKEN sets it too. Empty = none.", s -> s);
 

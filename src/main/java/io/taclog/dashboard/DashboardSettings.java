@@ -33,8 +33,9 @@ public record DashboardSettings(Path db, String address, int port, Optional<Stri
             throw new IllegalArgumentException("the dashboard token must have at least " + MIN_TOKEN_CHARS
                     + " characters");
         }
-        if (token.isPresent() && !token.get().chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException("the dashboard token must be printable ASCII without spaces");
+        if (token.isPresent() && !token.get().matches("[A-Za-z0-9._~+/=-]+")) {
+            // it travels in a header and a cookie: letters, digits and . _ ~ + / = - need no quoting in either
+            throw new IllegalArgumentException("the dashboard token may hold only letters, digits and . _ ~ + / = -");
         }
         if (!loopback(address) && token.isEmpty()) {
             throw new IllegalArgumentException("the dashboard listens on " + address + ", which is not a loopback "
