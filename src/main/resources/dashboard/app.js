@@ -768,6 +768,10 @@
       const failed = res && (res.tool_success === 0 || res.tool_success === false);
       const state = !res ? 'no result' : failed ? 'failed' : 'ok';
       attrs.class += failed ? ' error' : '';
+      attrs.dataset.waiting = res ? 'false' : 'true';
+      if (r.tool_use_id) {
+        attrs.dataset.toolUse = r.tool_use_id;
+      }
       const summary = el('summary', null, el('span', {class: 'tool-name'}, r.tool_name || 'tool'), ' · ',
           res && res.tool_latency_ms !== null && res.tool_latency_ms !== undefined ? ms(res.tool_latency_ms) + ' · ' : '',
           badge(state, failed ? 'error' : !res ? 'warn' : 'ok'));
@@ -792,8 +796,22 @@
       clear(viewer.list);
     }
     for (const r of d.rows) {
-      if (document.getElementById('msg-' + r.message_index)) {
+      const shown = document.getElementById('msg-' + r.message_index);
+      if (shown) {
+        // a call shown before its result arrived is drawn again with it (its fold kept open or closed)
+        if (shown.dataset.waiting === 'true' && r.result) {
+          const fresh = block(r);
+          const wasOpen = shown.querySelector('details') && shown.querySelector('details').open;
+          if (wasOpen) {
+            fresh.querySelector('details').open = true;
+          }
+          shown.replaceWith(fresh);
+        }
         continue;
+      }
+      if (r.content_type === 'tool_result' && r.tool_use_id
+          && document.querySelector('[data-tool-use="' + CSS.escape(r.tool_use_id) + '"]')) {
+        continue; // the result of a call on the page: shown folded under the call
       }
       viewer.list.appendChild(block(r));
       viewer.last = Math.max(viewer.last, r.message_index);
@@ -880,7 +898,11 @@
       clear(slot);
       slot.appendChild(header);
       if (viewer.next === null) {
-        await loadMessages(viewer.last + 1, false); // live: blocks appended since
+        // live: blocks appended since, and again the calls still waiting for their result
+        const waiting = Array.from(viewer.list.querySelectorAll('[data-waiting="true"]'))
+            .map((e) => Number(e.dataset.index));
+        const from = Math.min(viewer.last + 1, ...waiting.filter((i) => viewer.last - i < 400));
+        await loadMessages(from, false);
       }
     }
     const calls = await getJson(path('/api/worker/calls', {id: id, size: 1000}));

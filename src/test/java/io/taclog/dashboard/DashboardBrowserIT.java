@@ -433,6 +433,14 @@ class DashboardBrowserIT {
             assertTrue(ms <= 2000, "the appended call took " + ms + " ms to show");
             wait(Duration.ofSeconds(5)).until(d ->
                     d.findElements(By.cssSelector("#calls tbody tr")).size() == calls + 1);
+            // a tool call shows at once; its result, written later, folds under it
+            Files.writeString(file, Live.toolUse(5, "toolu_live_1"), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            wait(Duration.ofSeconds(10)).until(d -> text("[data-tool-use='toolu_live_1']").contains("no result"));
+            Files.writeString(file, Live.toolResult("toolu_live_1", "LIVE-RESULT-1"), StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
+            wait(Duration.ofSeconds(10)).until(d -> text("[data-tool-use='toolu_live_1'] summary").contains("ok"));
+            assertTrue(browser.findElements(By.cssSelector("#conversation .type-tool_result")).isEmpty(),
+                    "the result is shown under its call, not again on its own");
 
             // the sidecar restarts: the page says so, reconnects by itself and shows what was written meanwhile
             sidecar.destroy();
@@ -475,6 +483,19 @@ class DashboardBrowserIT {
                     + "\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}],\"usage\":{"
                     + "\"input_tokens\":3,\"output_tokens\":12,\"cache_read_input_tokens\":100,"
                     + "\"cache_creation_input_tokens\":10}}}\n";
+        }
+
+        static String toolUse(int n, String id) {
+            return "{\"type\":\"assistant\",\"session_id\":\"" + SESSION + "\",\"message\":{\"model\":"
+                    + "\"claude-sonnet-4-5-20250929\",\"id\":\"msg_live_" + n + "\",\"type\":\"message\",\"role\":"
+                    + "\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"" + id + "\",\"name\":\"Bash\","
+                    + "\"input\":{\"command\":\"make test\"}}],\"usage\":{\"input_tokens\":3,\"output_tokens\":12}}}\n";
+        }
+
+        static String toolResult(String id, String text) {
+            return "{\"type\":\"user\",\"session_id\":\"" + SESSION + "\",\"message\":{\"role\":\"user\","
+                    + "\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"" + id + "\",\"content\":\""
+                    + text + "\"}]}}\n";
         }
 
         static Process start(String jar, Path db, Path logs, int port, Path log) throws Exception {
