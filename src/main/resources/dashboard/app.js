@@ -205,6 +205,7 @@
   let refreshing = false;
   let again = false;
   let lastRefresh = 0;
+  let lastDuration = 0;
 
   function setLive(state, title) {
     if (liveBadge) {
@@ -227,6 +228,7 @@
     try {
       lastRefresh = Date.now();
       await refresher();
+      lastDuration = Date.now() - lastRefresh;
       if (liveBadge && liveBadge.textContent === 'error') {
         setLive('live', 'updates as the database changes');
       }
@@ -251,7 +253,9 @@
     if (pending) {
       return;
     }
-    const wait = Math.max(0, lastRefresh + minGap - Date.now());
+    // a page that took long to answer (a year of cost) is asked again only after ten times as long: an open page
+    // never keeps the server busy for more than a tenth of its time
+    const wait = Math.max(0, lastRefresh + Math.max(minGap, 10 * lastDuration) - Date.now());
     pending = setTimeout(() => {
       pending = null;
       refresh();
