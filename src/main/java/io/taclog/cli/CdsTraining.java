@@ -47,6 +47,7 @@ public final class CdsTraining {
             a.addAll(List.of("--format", "json"));
             run(failed, a.toArray(String[]::new));
         }
+        run(failed, "query", "search", "pytest", "--db", db);
         run(failed, "query", "task", "gh-601", "--full", "--db", db);
         run(failed, "query", "task", "gh-601", "--format", "json", "--db", db);
         run(failed, "query", "search", "orbit", "--db", db); // the rows not indexed yet, searched directly

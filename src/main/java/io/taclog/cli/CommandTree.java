@@ -37,6 +37,7 @@ public final class CommandTree {
         COMMANDS.put("query", QueryCommand::new);
         COMMANDS.put("export", ExportCommand::new);
         COMMANDS.put("prices", PricesCommand::new);
+        COMMANDS.put("dashboard", DashboardCommand::new);
         COMMANDS.put("completion", CompletionCommand::new);
         QUERIES.put("cost", CostCommand::new);
         QUERIES.put("task", TaskCommand::new);

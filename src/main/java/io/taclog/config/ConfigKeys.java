@@ -376,6 +376,28 @@ public final class ConfigKeys {
                     + "running) are queried through a read-only connection at most this often; scrapes in between "
                     + "get the cached figures.", Parsers.longIn(0, 3_600));
 
+    // --- the web dashboard (docs/dashboard.md) -------------------------------------------------------------------
+
+    public static final ConfigKey<Boolean> DASHBOARD_ENABLED = key("taclog.dashboard.enabled", "false",
+            "true or false", FREQUENT, "taclog run also serves the web dashboard (as `taclog run --dashboard`); "
+                    + "`taclog dashboard` serves it on its own.", Parsers::bool);
+
+    public static final ConfigKey<String> DASHBOARD_ADDRESS = key("taclog.dashboard.address", "127.0.0.1",
+            "IP address or host name", FREQUENT, "Address the dashboard listens on; the loopback address by default. "
+                    + "Any other address requires taclog.dashboard.token.", Parsers::nonBlank);
+
+    public static final ConfigKey<Integer> DASHBOARD_PORT = key("taclog.dashboard.port", "7433", "TCP port",
+            FREQUENT, "Port of the dashboard; 0 = any free port (logged at start).", Parsers.intIn(0, 65_535));
+
+    public static final ConfigKey<String> DASHBOARD_TOKEN = key("taclog.dashboard.token", "", "text", FREQUENT,
+            "Secret (16 or more letters, digits or . _ ~ + / = -) every dashboard request must carry: open /login?token=... once "
+                    + "in the browser, or send 'Authorization: Bearer ...'. Required on a non-loopback address; "
+                    + "the environment variable TACLOG_DASHBOARD_TOKEN sets it too. Empty = none.", s -> s);
+
+    public static final ConfigKey<Integer> DASHBOARD_RATE = key("taclog.dashboard.requests-per-minute", "1200",
+            "requests", RARE, "Requests one client address may make per minute (bursts up to the same number); "
+                    + "beyond it the dashboard answers 429.", Parsers.intIn(1, 1_000_000));
+
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
@@ -392,5 +414,6 @@ public final class ConfigKeys {
             ALERTS_SPAWN_LOOP, ALERTS_STALLED_WORKER, ALERTS_INGEST_STUCK, ALERTS_REJECTS_PER_HOUR, ALERTS_WEBHOOK,
             ALERTS_COMMAND, ALERTS_TIMEOUT, ALERTS_RETRIES, ALERTS_BACKOFF, ALERTS_QUEUE, ALERTS_CHECK_INTERVAL,
             ALERTS_TIMEZONE,
-            METRICS_ENABLED, METRICS_ADDRESS, METRICS_PORT, METRICS_STUCK_AFTER, METRICS_DB_REFRESH);
+            METRICS_ENABLED, METRICS_ADDRESS, METRICS_PORT, METRICS_STUCK_AFTER, METRICS_DB_REFRESH,
+            DASHBOARD_ENABLED, DASHBOARD_ADDRESS, DASHBOARD_PORT, DASHBOARD_TOKEN, DASHBOARD_RATE);
 }

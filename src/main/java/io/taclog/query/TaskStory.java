@@ -93,7 +93,8 @@ public final class TaskStory {
         Double reported = w.get("reported_cost_usd") == null ? null : Rows.dbl(w.get("reported_cost_usd"));
         double est = Rows.dbl(calls.get("est"));
         String ended = w.get("completed_at") != null ? (String) w.get("completed_at") : (String) w.get("failed_at");
-        Double minutes = w.get("duration_ms") != null ? Rows.dbl(w.get("duration_ms")) / 60000.0
+        // boxed on both sides: a worker still running has no end, and unboxing its null minutes threw
+        Double minutes = w.get("duration_ms") != null ? Double.valueOf(Rows.dbl(w.get("duration_ms")) / 60000.0)
                 : Durations.minutesBetween((String) w.get("spawned_at"), ended);
         return new WorkerSummary(id, (String) w.get("status"), (String) w.get("spawned_at"), ended, minutes,
                 w.get("exit_code") == null ? null : Rows.lng(w.get("exit_code")), (String) w.get("failure_reason"),

@@ -36,7 +36,9 @@ public final class Migrations {
             new Migration(11, "full-text search over conversations (FTS5, filled by the search indexer)",
                     "db/migration/V011__conversation_search.sql"),
             new Migration(12, "monthly archives: the state of each archived month",
-                    "db/migration/V012__monthly_archives.sql"));
+                    "db/migration/V012__monthly_archives.sql"),
+            new Migration(13, "indexes for cost cells by hour and tool calls by time",
+                    "db/migration/V013__cost_cells_by_hour.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -32,7 +32,8 @@ public final class DeferredIndexes {
     /** Indexes for readers only: the cost, task and tool queries. No writer looks anything up through them. */
     public static final List<String> DEFERRABLE = List.of("idx_conversations_tool",
             "idx_api_calls_model", "idx_api_calls_date",
-            "idx_api_calls_cost_window", "idx_api_calls_worker_model");
+            "idx_api_calls_cost_window", "idx_api_calls_worker_model", "idx_api_calls_hour_cells",
+            "idx_conversations_tool_use_time");
 
     private DeferredIndexes() {
     }
