@@ -303,8 +303,11 @@ class DashboardBrowserIT {
         browser.findElement(By.id("search-q")).sendKeys("pytest");
         browser.findElement(By.id("search-go")).click();
         wait(LOAD).until(d -> !d.findElements(By.cssSelector(".hit")).isEmpty());
-        JsonNode cli = cli("query", "search", "pytest", "--db", demoDb.toString(), "--format", "json");
+        JsonNode cli = cli("query", "search", "pytest", "--db", demoDb.toString(), "--format", "json", "--limit",
+                "50").get("hits");
         assertEquals(cli.size(), browser.findElements(By.cssSelector(".hit")).size());
+        // matched words are highlighted as elements, not as markup taken from the transcript
+        assertFalse(browser.findElements(By.cssSelector(".hit .snippet mark")).isEmpty());
         screenshot("search");
         // a hit leads into the viewer, at its message
         browser.findElement(By.cssSelector(".hit-link")).click();

@@ -387,24 +387,36 @@ class DashboardHttpIT {
     @Test
     void searchFindsTextInAToolResultAndTheQueryTwinAgrees() throws Exception {
         JsonNode hits = JSON.readTree(get(hostile, "/api/search?q=" + DashboardFixtures.MARKER).body());
-        assertEquals(1, hits.get("rows").size(), hits.toString());
-        JsonNode hit = hits.get("rows").get(0);
-        assertEquals("tool_result", hit.get("content_type").asText());
-        assertTrue(hit.get("snippet").asText().contains(DashboardFixtures.MARKER), hit.toString());
+        JsonNode rows = hits.get("rows");
+        assertFalse(rows.isEmpty(), hits.toString());
+        boolean inResult = false;
+        for (JsonNode hit : rows) {
+            inResult |= "tool_result".equals(hit.get("content_type").asText())
+                    && hit.get("snippet").asText().contains(DashboardFixtures.MARKER);
+        }
+        assertTrue(inResult, "the marker is found in the tool result that holds it: " + hits);
         CliRun r = CliRun.of("query", "search", DashboardFixtures.MARKER, "--db", hostileDb.toString(), "--format",
-                "json");
+                "json", "--limit", "50");
         assertEquals(0, r.code(), r.err());
-        JsonNode cli = JSON.readTree(r.out());
-        assertEquals(1, cli.size());
-        assertEquals(hit.get("conversation_id"), cli.get(0).get("conversation_id"));
-        // FTS5 syntax in the text is only text; a search of punctuation finds nothing and fails nothing
-        for (String text : List.of("\"", "NEAR(a b)", "a OR b*", "col:value", "***", "'; DROP TABLE tasks; --")) {
+        JsonNode cli = JSON.readTree(r.out()).get("hits");
+        assertEquals(cli.size(), rows.size(), "the page and taclog query search find the same blocks");
+        for (int i = 0; i < cli.size(); i++) {
+            assertEquals(cli.get(i).get("conversation_id"), rows.get(i).get("conversation_id"));
+        }
+        // FTS5 syntax in the text is only text; punctuation alone is nothing to search for: a clear 400, as the
+        // command line's exit 2
+        for (String text : List.of("NEAR(a b)", "a OR b*", "col:value", "'; DROP TABLE tasks; --")) {
             HttpResponse<String> res = get(hostile, "/api/search?q=" + q(text));
             assertEquals(200, res.statusCode(), text + ": " + res.body());
         }
+        for (String text : List.of("\"", "***")) {
+            HttpResponse<String> res = get(hostile, "/api/search?q=" + q(text));
+            assertEquals(400, res.statusCode(), text + ": " + res.body());
+            assertTrue(res.body().contains("no letters or digits"), res.body());
+        }
         assertEquals(0, CliRun.of("query", "search", "NEAR(a b)", "--db", hostileDb.toString()).code());
         // only in the task asked for
-        assertEquals(1, JSON.readTree(get(hostile, "/api/search?q=" + DashboardFixtures.MARKER + "&task="
+        assertEquals(rows.size(), JSON.readTree(get(hostile, "/api/search?q=" + DashboardFixtures.MARKER + "&task="
                 + DashboardFixtures.HOSTILE_TASK).body()).get("rows").size());
         assertEquals(0, JSON.readTree(get(hostile, "/api/search?q=" + DashboardFixtures.MARKER + "&task=gh-1")
                 .body()).get("rows").size());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.taclog.query.SearchQuery;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -36,13 +35,6 @@ class DashboardUnitsTest {
         assertThrows(HttpProblem.class, () -> Params.window(LocalDate.of(2025, 2, 1), LocalDate.of(2025, 1, 1),
                 ZoneId.of("UTC")));
         assertThrows(HttpProblem.class, () -> Params.searchText(" "));
-    }
-
-    @Test
-    void searchTextIsOneLiteralPhrase() {
-        assertEquals("\"ECONNREFUSED 127.0.0.1\"", SearchQuery.phrase("ECONNREFUSED 127.0.0.1"));
-        assertEquals("\"say \"\"hi\"\" OR x*\"", SearchQuery.phrase("say \"hi\" OR x*"));
-        assertNull(SearchQuery.phrase("*** \"\" ;"));
     }
 
     @Test
