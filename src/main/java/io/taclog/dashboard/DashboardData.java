@@ -119,7 +119,7 @@ public final class DashboardData {
         List<CostRow> byModel = new CostQuery(c, zone).run(w, CostGrouping.MODEL, false);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("date", now.atZone(zone).toLocalDate().toString());
-        out.put("total", costRow(total(byModel)));
+        out.put("total", costRow(CostRow.total(byModel)));
         out.put("by_model", costRows(byModel));
         out.put("budget_usd", dailyBudgetUsd.orElse(null));
         return out;
@@ -249,38 +249,8 @@ public final class DashboardData {
         out.put("page", page);
         out.put("size", size);
         out.put("rows", costRows(shown));
-        out.put("total", costRow(total(rows)));
+        out.put("total", costRow(CostRow.total(rows)));
         return out;
-    }
-
-    /** The grand total of a report's rows, with the basis {@code query cost} gives it. */
-    static CostRow total(List<CostRow> rows) {
-        long calls = 0;
-        long in = 0;
-        long out = 0;
-        long cr = 0;
-        long cw = 0;
-        long unpriced = 0;
-        double est = 0;
-        double reported = 0;
-        double cost = 0;
-        boolean anyReported = false;
-        boolean anyEstimated = false;
-        for (CostRow r : rows) {
-            calls += r.calls();
-            in += r.tokensInput();
-            out += r.tokensOutput();
-            cr += r.tokensCacheRead();
-            cw += r.tokensCacheWrite();
-            unpriced += r.unpricedCalls();
-            est += r.estimatedUsd();
-            reported += r.reportedUsd();
-            cost += r.costUsd();
-            anyReported |= !"estimated".equals(r.basis());
-            anyEstimated |= !"reported".equals(r.basis());
-        }
-        String basis = anyReported && anyEstimated ? "mixed" : anyReported ? "reported" : "estimated";
-        return new CostRow("total", null, calls, in, out, cr, cw, est, reported, cost, basis, unpriced);
     }
 
     static List<Map<String, Object>> costRows(List<CostRow> rows) {
@@ -375,7 +345,7 @@ public final class DashboardData {
         out.put("workers", story.workers());
         out.put("timeline", story.timeline());
         List<String> ids = story.workers().stream().map(TaskStory.WorkerSummary::workerId).toList();
-        String json = jsonArray(ids);
+        String json = CostQuery.jsonArray(ids);
         out.put("subagents", Rows.query(c, "SELECT s.worker_id, s.parent_tool_use_id, s.started_at, s.ended_at, "
                 + "s.blocks, json_extract(u.tool_input, '$.subagent_type') AS subagent_type, "
                 + "json_extract(u.tool_input, '$.description') AS description FROM (SELECT worker_id, "
@@ -468,7 +438,7 @@ public final class DashboardData {
                     + "tool_success, tool_latency_ms, substr(COALESCE(tool_output, content), 1, ?) AS text, "
                     + "length(COALESCE(tool_output, content)) AS length FROM conversations "
                     + "WHERE worker_id = ? AND dedup_key IN (SELECT value FROM json_each(?))", PREVIEW_CHARS, workerId,
-                    jsonArray(callIds))) {
+                    CostQuery.jsonArray(callIds))) {
                 results.put((String) r.get("tool_use_id"), r);
             }
         }
@@ -705,28 +675,5 @@ public final class DashboardData {
         }
         int rank = (int) ((p * (long) sorted.length + 99) / 100);
         return Math.round(sorted[Math.max(1, Math.min(rank, sorted.length)) - 1] * 100) / 100.0;
-    }
-
-    /** A JSON array of strings for {@code json_each(?)}: one bound parameter for a list of ids. */
-    static String jsonArray(List<String> values) {
-        StringBuilder sb = new StringBuilder("[");
-        for (String v : values) {
-            if (sb.length() > 1) {
-                sb.append(',');
-            }
-            sb.append('"');
-            for (int i = 0; i < v.length(); i++) {
-                char ch = v.charAt(i);
-                if (ch == '"' || ch == '\\') {
-                    sb.append('\\').append(ch);
-                } else if (ch < 0x20) {
-                    sb.append(String.format("\\u%04x", (int) ch));
-                } else {
-                    sb.append(ch);
-                }
-            }
-            sb.append('"');
-        }
-        return sb.append(']').toString();
     }
 }

@@ -276,7 +276,7 @@ public final class CostQuery {
      * A JSON array of strings, for {@code json_each(?)}: one bound parameter instead of one query per id.
      * Written by hand because loading a JSON library costs a short-lived CLI process more than the query.
      */
-    static String jsonArray(java.util.Collection<String> values) {
+    public static String jsonArray(java.util.Collection<String> values) {
         StringBuilder sb = new StringBuilder("[");
         for (String v : values) {
             if (sb.length() > 1) {

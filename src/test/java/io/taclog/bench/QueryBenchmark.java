@@ -76,11 +76,13 @@ public final class QueryBenchmark {
         System.out.println("work dir (delete when done): " + dir);
     }
 
-    private interface Work {
+    /** One timed piece of work of a benchmark. */
+    interface Work {
         Object run() throws Exception;
     }
 
-    private static void time(String what, int runs, Work w) throws Exception {
+    /** Runs {@code w} {@code runs} times and prints the first, median and slowest time. */
+    static void time(String what, int runs, Work w) throws Exception {
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             long t = System.nanoTime();

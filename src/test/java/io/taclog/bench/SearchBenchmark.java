@@ -59,7 +59,7 @@ public final class SearchBenchmark {
             SearchIndex.Status s = SearchIndex.status(c);
             System.out.printf(Locale.ROOT, "conversation rows: %,d, text indexed: %.1f MB%n", s.totalRows(),
                     scalar(c, "SELECT SUM(length(CAST(body AS BLOB))) FROM " + SearchIndex.SOURCE) / 1e6);
-            time("nothing indexed: 'error', newest 10,000 rows read directly", runs,
+            QueryBenchmark.time("nothing indexed: 'error', newest 10,000 rows read directly", runs,
                     () -> new SearchQuery(c).run(SearchQuery.Request.of("error")));
         }
 
@@ -90,37 +90,20 @@ public final class SearchBenchmark {
                 for (SearchQuery.Order o : SearchQuery.Order.values()) {
                     SearchQuery.Request r = SearchQuery.Request.of(q).withOrder(o);
                     long hits = count(c, r.raw() ? q : io.taclog.search.MatchText.plain(q));
-                    time(String.format(Locale.ROOT, "%-22s %-6s (%,d matching rows)", "'" + q + "'",
+                    QueryBenchmark.time(String.format(Locale.ROOT, "%-22s %-6s (%,d matching rows)", "'" + q + "'",
                             o.name().toLowerCase(Locale.ROOT), hits), runs, () -> new SearchQuery(c).run(r));
                 }
             }
-            time("'error' --worker (largest worker), rank", runs,
+            QueryBenchmark.time("'error' --worker (largest worker), rank", runs,
                     () -> new SearchQuery(c).run(SearchQuery.Request.of("error").withWorker(worker)));
-            time("raw 'tool:bash AND test*', rank", runs,
+            QueryBenchmark.time("raw 'tool:bash AND test*', rank", runs,
                     () -> new SearchQuery(c).run(SearchQuery.Request.of("tool:bash AND test*").withRaw(true)));
-            time("'error' page 50 (offset 980, limit 20)", runs,
+            QueryBenchmark.time("'error' page 50 (offset 980, limit 20)", runs,
                     () -> new SearchQuery(c).run(SearchQuery.Request.of("error").withPage(20, 980)));
         }
-        time("CLI query search 'permission denied' (in process)", runs,
+        QueryBenchmark.time("CLI query search 'permission denied' (in process)", runs,
                 () -> cli("query", "search", "permission denied", "--db", db.toString()));
         System.out.println("work dir: " + work + " (the corpus is reused by the next run)");
-    }
-
-    private interface Work {
-        Object run() throws Exception;
-    }
-
-    private static void time(String what, int runs, Work w) throws Exception {
-        List<Double> ms = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            long t = System.nanoTime();
-            w.run();
-            ms.add((System.nanoTime() - t) / 1e6);
-        }
-        double first = ms.get(0);
-        ms.sort(null);
-        System.out.printf(Locale.ROOT, "%-70s first %7.1f ms, median %7.1f ms, max %7.1f ms%n", what, first,
-                ms.get(ms.size() / 2), ms.get(ms.size() - 1));
     }
 
     private static long count(Connection c, String match) throws Exception {

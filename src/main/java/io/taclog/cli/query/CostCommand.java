@@ -58,7 +58,7 @@ public final class CostCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, TimeWindow w, List<CostRow> rows) {
-        CostRow total = total(rows);
+        CostRow total = CostRow.total(rows);
         if (options.format() == Format.JSON) {
             Map<String, Object> doc = new LinkedHashMap<>();
             Map<String, Object> win = new LinkedHashMap<>();
@@ -106,34 +106,5 @@ public final class CostCommand implements Callable<Integer> {
                 Math.round(r.estimatedUsd() * 1e6) / 1e6, Math.round(r.costUsd() * 1e6) / 1e6, r.basis(),
                 r.unpricedCalls()));
         return v.toArray();
-    }
-
-    static CostRow total(List<CostRow> rows) {
-        long calls = 0;
-        long in = 0;
-        long out = 0;
-        long cr = 0;
-        long cw = 0;
-        long unpriced = 0;
-        double est = 0;
-        double rep = 0;
-        double cost = 0;
-        boolean r = false;
-        boolean e = false;
-        for (CostRow x : rows) {
-            calls += x.calls();
-            in += x.tokensInput();
-            out += x.tokensOutput();
-            cr += x.tokensCacheRead();
-            cw += x.tokensCacheWrite();
-            unpriced += x.unpricedCalls();
-            est += x.estimatedUsd();
-            rep += x.reportedUsd();
-            cost += x.costUsd();
-            r |= !"estimated".equals(x.basis());
-            e |= !"reported".equals(x.basis());
-        }
-        return new CostRow("total", null, calls, in, out, cr, cw, est, rep, cost,
-                r && e ? "mixed" : r ? "reported" : "estimated", unpriced);
     }
 }
