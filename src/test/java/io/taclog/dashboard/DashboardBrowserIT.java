@@ -112,13 +112,19 @@ class DashboardBrowserIT {
         return browser.findElement(By.cssSelector(css)).getText();
     }
 
+    /** Returns once the browser has drawn two more frames (what a chart or a resize schedules is on screen). */
+    private static void framesDrawn() {
+        ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "requestAnimationFrame(() => requestAnimationFrame(() => done(true)));");
+    }
+
     /** A whole-page screenshot of the current page. */
     private static void screenshot(String name) throws Exception {
         js("window.scrollTo(0, 0)");
-        Thread.sleep(300); // charts draw on the next animation frame
+        framesDrawn(); // charts draw on the next animation frame
         long height = ((Number) js("return Math.min(4000, document.documentElement.scrollHeight)")).longValue();
         browser.manage().window().setSize(new Dimension(1400, (int) Math.max(800, height)));
-        Thread.sleep(300);
+        framesDrawn(); // and again after the resize
         Files.write(shots.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
         browser.manage().window().setSize(new Dimension(1400, 1000));
     }
