@@ -1,8 +1,10 @@
 package io.taclog.archive;
 
 import io.taclog.archive.ArchivedTable.Union;
+import io.taclog.search.SearchIndex;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Which tables a monthly archive takes rows of, and which stay whole in the database. A fixed list: SQL never takes
@@ -38,17 +40,16 @@ public final class ArchivedTables {
      * search index (FTS5, schema v11, with the tables FTS5 keeps it in) serves the database's own rows: the
      * archive takes a month's rows out of it in the transaction that deletes them ({@code SearchIndex.forget}).
      */
-    public static final List<String> STAYING = List.of("ingest_files", "ingest_file_paths", "ingest_ledger",
-            "ingest_skips", "ingest_rejects", "ingest_commits", "pending_estimates", "time_anchors", "deferred_facts",
-            "deferred_indexes", "outbox", "outbox_cursor", "backups", "archives", "schema_version",
-            "conversation_search", "conversation_search_config", "conversation_search_data",
-            "conversation_search_docsize", "conversation_search_idx", "search_index_state");
+    public static final List<String> STAYING = Stream.concat(Stream.of("ingest_files", "ingest_file_paths",
+            "ingest_ledger", "ingest_skips", "ingest_rejects", "ingest_commits", "pending_estimates", "time_anchors",
+            "deferred_facts", "deferred_indexes", "outbox", "outbox_cursor", "backups", "archives", "schema_version",
+            SearchIndex.TABLE), SearchIndex.STORAGE_TABLES.stream()).toList();
 
     /** Views of the schema: queries over archives get their own versions of them ({@link ArchiveViews}). */
     public static final List<String> VIEWS = List.of("tool_calls", "unlinked_records");
 
     /** Views only the database's own work reads (the search indexer's source): archives never stand behind them. */
-    public static final List<String> STAYING_VIEWS = List.of("conversation_search_source");
+    public static final List<String> STAYING_VIEWS = List.of(SearchIndex.SOURCE);
 
     private ArchivedTables() {
     }

@@ -1,5 +1,6 @@
 package io.taclog.maintenance;
 
+import io.taclog.search.SearchIndex;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The tables whose rows backup compares and doctor counts: a fixed list (SQL never takes a table name from the
@@ -14,16 +16,13 @@ import java.util.Map;
  */
 public final class Tables {
 
-    public static final List<String> MAIN = List.of("coordinator_sessions", "action_triggers", "logic_flow", "tasks",
-            "worker_sessions", "conversations", "api_calls", "worktree_operations", "system_events", "ingest_files",
-            "ingest_file_paths", "ingest_ledger", "ingest_skips", "ingest_rejects", "ingest_commits",
-            "agent_sessions", "worker_model_usage", "task_status_history", "work_queue_snapshots",
+    public static final List<String> MAIN = Stream.concat(Stream.of("coordinator_sessions", "action_triggers",
+            "logic_flow", "tasks", "worker_sessions", "conversations", "api_calls", "worktree_operations",
+            "system_events", "ingest_files", "ingest_file_paths", "ingest_ledger", "ingest_skips", "ingest_rejects",
+            "ingest_commits", "agent_sessions", "worker_model_usage", "task_status_history", "work_queue_snapshots",
             "derived_episodes", "derived_episode_members", "pending_estimates", "time_anchors", "deferred_facts",
-            "deferred_indexes", "codex_reviews", "outbox", "outbox_cursor", "backups", "archives", "schema_version",
-            // the search index's own tables (FTS5 keeps it in these; counting the virtual table itself would read
-            // every conversation row through the index's source view)
-            "conversation_search_data", "conversation_search_idx", "conversation_search_docsize",
-            "conversation_search_config", "search_index_state");
+            "deferred_indexes", "codex_reviews", "outbox", "outbox_cursor", "backups", "archives", "schema_version"),
+            SearchIndex.STORAGE_TABLES.stream()).toList(); // the search index's own tables last (schema v11)
 
     private Tables() {
     }

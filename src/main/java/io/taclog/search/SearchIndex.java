@@ -24,6 +24,12 @@ public final class SearchIndex {
     public static final String TABLE = "conversation_search";
     /** The view the index reads its columns from: conversation_id, tool, body. */
     public static final String SOURCE = "conversation_search_source";
+    /**
+     * The tables the index keeps its data in (FTS5's shadow tables of {@link #TABLE}) and its watermark: plain tables
+     * that backup and doctor count, unlike the virtual table itself, which would read every row through its source.
+     */
+    public static final java.util.List<String> STORAGE_TABLES = java.util.List.of(TABLE + "_data", TABLE + "_idx",
+            TABLE + "_docsize", TABLE + "_config", "search_index_state");
     /** The tokenizer of the index (V011); a search of rows not indexed yet must tokenize the same way. */
     public static final String TOKENIZE = "unicode61 remove_diacritics 2";
 

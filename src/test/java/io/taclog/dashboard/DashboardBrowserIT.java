@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taclog.testing.Await;
 import io.taclog.testing.CliRun;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -514,25 +516,32 @@ class DashboardBrowserIT {
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
 
-        static String awaitWorker(URI base, String task) throws Exception {
+        /** The first worker of {@code task} once the sidecar's dashboard shows one (the sidecar may still start). */
+        static String awaitWorker(URI base, String task) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/task?id=" + task))
-                            .build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        JsonNode workers = JSON.readTree(r.body()).get("workers");
-                        if (workers.size() > 0) {
-                            return workers.get(0).get("worker_id").asText();
-                        }
+            AtomicReference<String> worker = new AtomicReference<>();
+            Await.until(Duration.ofSeconds(60), () -> worker.updateAndGet(w -> w != null ? w
+                    : firstWorker(http, base, task)) != null, "the sidecar's dashboard shows task " + task);
+            return worker.get();
+        }
+
+        private static String firstWorker(HttpClient http, URI base, String task) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/task?id=" + task))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    JsonNode workers = JSON.readTree(r.body()).get("workers");
+                    if (workers.size() > 0) {
+                        return workers.get(0).get("worker_id").asText();
                     }
-                } catch (java.io.IOException e) {
-                    // not up yet
                 }
-                Thread.sleep(200);
+                return null;
+            } catch (java.io.IOException e) {
+                return null; // not up yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
             }
-            throw new AssertionError("the sidecar's dashboard never showed task " + task);
         }
 
         private Live() {
