@@ -2,6 +2,7 @@ package io.taclog.archive;
 
 import io.taclog.archive.ArchivedTable.Union;
 import io.taclog.search.SearchIndex;
+import io.taclog.sink.ApiCallHours;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -38,12 +39,13 @@ public final class ArchivedTables {
      * with it. The rest is working state of the writer (estimates of a running backfill, facts waiting for their
      * worker, indexes to build), the outbox's delivery state, and logs of backups and archives. The full-text
      * search index (FTS5, schema v11, with the tables FTS5 keeps it in) serves the database's own rows: the
-     * archive takes a month's rows out of it in the transaction that deletes them ({@code SearchIndex.forget}).
+     * archive takes a month's rows out of it in the transaction that deletes them ({@code SearchIndex.forget}). So do
+     * the hourly cost cells (schema v16): their triggers take the month's calls out as the archive deletes them.
      */
     public static final List<String> STAYING = Stream.concat(Stream.of("ingest_files", "ingest_file_paths",
             "ingest_ledger", "ingest_skips", "ingest_rejects", "ingest_commits", "pending_estimates", "time_anchors",
             "deferred_facts", "deferred_indexes", "outbox", "outbox_cursor", "backups", "archives", "schema_version",
-            SearchIndex.TABLE), SearchIndex.STORAGE_TABLES.stream()).toList();
+            ApiCallHours.TABLE, SearchIndex.TABLE), SearchIndex.STORAGE_TABLES.stream()).toList();
 
     /** Views of the schema: queries over archives get their own versions of them ({@link ArchiveViews}). */
     public static final List<String> VIEWS = List.of("tool_calls", "unlinked_records");

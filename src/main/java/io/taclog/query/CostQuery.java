@@ -1,5 +1,6 @@
 package io.taclog.query;
 
+import io.taclog.model.Times;
 import io.taclog.sink.workers.WorkerLinker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -68,11 +69,14 @@ public final class CostQuery {
 
     public List<CostRow> run(TimeWindow window, CostGrouping by, boolean breakdown) throws SQLException {
         List<Cell> cells = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement(cellsSql(by))) {
-            ps.setString(1, window.fromText());
-            ps.setString(2, window.untilText());
-            ps.setString(3, window.fromText());
-            ps.setString(4, window.untilText());
+        HourSpan span = HourSpan.of(window);
+        boolean fromCells = span.wholeHours() && cellsKept();
+        try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells ? WINDOW_FROM_CELLS : HOUR_CELLS))) {
+            if (fromCells) {
+                span.bind(ps);
+            } else {
+                bindCalls(ps, 1, window.fromText(), window.untilText());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     cells.add(new Cell(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -81,9 +85,10 @@ public final class CostQuery {
                 }
             }
         }
-        Map<String, WorkerInfo> workers = workerInfo(cells);
+        Map<String, WorkerInfo> workers = workerInfo(cells, fromCells ? span : null);
         Map<String, String> timeKeys = new HashMap<>();
-        Map<String, Acc> groups = new TreeMap<>();
+        Groups groups = new Groups();
+        boolean perModel = breakdown || by == CostGrouping.MODEL;
         for (Cell c : cells) {
             String key = switch (by) {
                 case NONE -> "total";
@@ -91,25 +96,51 @@ public final class CostQuery {
                 case MODEL -> c.model();
                 case TASK, WORKER, SESSION -> c.group();
             };
-            boolean perModel = breakdown || by == CostGrouping.MODEL;
-            Map<String, Double> parts = c.prorated() == null ? null : share(c, workers.get(c.prorated()));
-            Acc a = acc(groups, by == CostGrouping.MODEL ? c.model() : key, perModel ? c.model() : null);
+            Acc a = groups.acc(by == CostGrouping.MODEL ? c.model() : key, perModel ? c.model() : null);
             a.addCall(c);
-            if (parts == null) {
+            WorkerInfo w = c.prorated() == null ? null : workers.get(c.prorated());
+            if (w == null || w.reported() == null) {
                 a.addEstimate(c.est());
                 continue;
             }
-            for (var p : parts.entrySet()) {
-                String model = p.getKey();
-                String k = by == CostGrouping.MODEL ? model : key;
-                acc(groups, k, perModel ? model : null).addReported(p.getValue());
+            share(c, w, (model, usd) -> {
+                if (model.equals(c.model())) {
+                    a.addReported(usd); // the cell's own model: the row it was counted in
+                } else {
+                    groups.acc(by == CostGrouping.MODEL ? model : key, perModel ? model : null).addReported(usd);
+                }
+            });
+        }
+        return groups.rows();
+    }
+
+    /**
+     * The output rows by group and model, sorted by group then model. Looked up through two hash maps, not one map
+     * of joined strings: a year of cells is over a hundred thousand look-ups.
+     */
+    private static final class Groups {
+        private final Map<String, Map<String, Acc>> byKey = new HashMap<>();
+
+        Acc acc(String key, String model) {
+            return byKey.computeIfAbsent(key, k -> new HashMap<>())
+                    .computeIfAbsent(model == null ? "" : model, m -> new Acc(key, model));
+        }
+
+        List<CostRow> rows() {
+            List<CostRow> out = new ArrayList<>();
+            for (var group : new TreeMap<>(byKey).values()) {
+                for (Acc a : new TreeMap<>(group).values()) {
+                    out.add(a.row());
+                }
             }
+            return out;
         }
-        List<CostRow> out = new ArrayList<>();
-        for (Acc a : groups.values()) {
-            out.add(a.row());
-        }
-        return out;
+    }
+
+    /** Where one part of a worker's reported cost goes: the model it is for and the dollars. */
+    @FunctionalInterface
+    private interface Part {
+        void add(String model, double usd);
     }
 
     /** The group of calls whose worker no task claims (no coordinator record, no task in the path). */
@@ -136,6 +167,139 @@ public final class CostQuery {
             + "SUM(a.estimated_cost_usd IS NULL) AS unpriced FROM api_calls a "
             + "WHERE substr(a.timestamp, 1, 13) >= substr(?, 1, 13) AND substr(a.timestamp, 1, 13) <= substr(?, 1, 13) "
             + "AND a.timestamp >= ? AND a.timestamp < ? GROUP BY substr(a.timestamp, 1, 13), a.worker_id, a.model";
+    /**
+     * The window's cells from the hourly cells (schema v16) for its whole hours, and from the calls for the parts of
+     * an hour at either end (a window from a local midnight in a zone half an hour off UTC, or from an exact instant).
+     */
+    private static final String WINDOW_FROM_CELLS = "SELECT worker_id AS worker, hour, model, calls AS n, "
+            + "tokens_input AS tin, tokens_output AS tout, tokens_cached_read AS tcr, tokens_cached_write AS tcw, "
+            + "estimated_cost_usd AS est, unpriced_calls AS unpriced FROM main.api_call_hours "
+            + "WHERE hour >= ? AND hour < ? "
+            + "UNION ALL " + HOUR_CELLS + " UNION ALL " + HOUR_CELLS;
+
+    /** The all-time estimate and calls per model of the workers in a JSON array, from their calls. */
+    private static final String WORKER_MODELS = "SELECT a.worker_id, a.model, COALESCE(SUM(a.estimated_cost_usd), 0), "
+            + "COUNT(*) FROM api_calls a WHERE a.worker_id IN (SELECT value FROM json_each(?)) "
+            + "GROUP BY a.worker_id, a.model";
+    /** The same of the cells of the hours before or after a window ({@code ?} compares with the hour). */
+    private static final String WORKER_MODELS_OF_HOURS = "SELECT worker_id AS w, model AS m, "
+            + "estimated_cost_usd AS e, calls AS n FROM main.api_call_hours "
+            + "WHERE worker_id IN (SELECT value FROM json_each(?)) AND hour %s ?";
+    /** The same of the calls of a part of an hour. */
+    private static final String WORKER_MODELS_OF_CALLS = "SELECT worker_id AS w, model AS m, "
+            + "COALESCE(estimated_cost_usd, 0) AS e, 1 AS n FROM main.api_calls "
+            + "WHERE worker_id IN (SELECT value FROM json_each(?)) AND timestamp >= ? "
+            + "AND timestamp < ?";
+
+    private static void bindCalls(PreparedStatement ps, int first, String from, String until) throws SQLException {
+        ps.setString(first, from);
+        ps.setString(first + 1, until);
+        ps.setString(first + 2, from);
+        ps.setString(first + 3, until);
+    }
+
+    /**
+     * Whether the hourly cells can stand for the calls: they are kept (all their triggers exist; a bulk load takes
+     * them away until it ends) and this connection reads the database alone. With {@code --include-archives} the
+     * calls are a view over the archives too, which the database's cells do not hold.
+     */
+    private boolean cellsKept() throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT 1 FROM temp.sqlite_master WHERE name = 'api_calls'"); ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                return false;
+            }
+        }
+        return io.taclog.sink.ApiCallHours.live(db);
+    }
+
+    /**
+     * A window cut at whole UTC hours: {@code [fullFrom, fullUntil)} is read from the cells, {@code [from, fullFrom)}
+     * and {@code [fullUntil, until)} (empty when the window's ends are on the hour) from the calls.
+     */
+    private record HourSpan(String from, String fullFrom, String fullUntil, String until, String firstHourStart,
+                            String lastHourEnd, boolean openFrom, boolean openUntil) {
+
+        static HourSpan of(TimeWindow w) {
+            String from = w.fromText();
+            String until = w.untilText();
+            String fullFrom = w.from() == null ? from : Times.format(ceilHour(w.from()));
+            String fullUntil = Times.format(floorHour(w.until() == null ? Times.parseOrNull(until) : w.until()));
+            // the hours the window touches run from the start of its first to the end of its last
+            String firstHourStart = w.from() == null ? from : Times.format(floorHour(w.from()));
+            String lastHourEnd = w.until() == null ? until : Times.format(ceilHour(w.until()));
+            return new HourSpan(from, fullFrom, fullUntil, until, firstHourStart, lastHourEnd, w.from() == null,
+                    w.until() == null);
+        }
+
+        /**
+         * What the workers of the window did outside it, per worker and model: the cells of the hours before the first
+         * hour the window touches and from the end of its last one on, the calls of its first hour before it and of
+         * its last hour after it. An open end has nothing beyond it; an end on the hour leaves no part of an hour.
+         */
+        String outsideSql() {
+            List<String> parts = new ArrayList<>();
+            if (!openFrom) {
+                parts.add(String.format(WORKER_MODELS_OF_HOURS, "<"));
+                if (!firstHourStart.equals(from)) {
+                    parts.add(WORKER_MODELS_OF_CALLS);
+                }
+            }
+            if (!openUntil) {
+                parts.add(String.format(WORKER_MODELS_OF_HOURS, ">="));
+                if (!lastHourEnd.equals(until)) {
+                    parts.add(WORKER_MODELS_OF_CALLS);
+                }
+            }
+            return parts.isEmpty() ? null // all time: nothing is outside
+                    : "SELECT w, m, TOTAL(e), SUM(n) FROM (" + String.join(" UNION ALL ", parts) + ") GROUP BY w, m";
+        }
+
+        /** Binds {@link #outsideSql()}: the workers, then each part's bounds in the order it lists them. */
+        void bindOutside(PreparedStatement ps, String idsJson) throws SQLException {
+            int i = 1;
+            if (!openFrom) {
+                ps.setString(i++, idsJson);
+                ps.setString(i++, firstHourStart.substring(0, 13));
+                if (!firstHourStart.equals(from)) {
+                    ps.setString(i++, idsJson);
+                    ps.setString(i++, firstHourStart);
+                    ps.setString(i++, from);
+                }
+            }
+            if (!openUntil) {
+                ps.setString(i++, idsJson);
+                ps.setString(i++, lastHourEnd.substring(0, 13));
+                if (!lastHourEnd.equals(until)) {
+                    ps.setString(i++, idsJson);
+                    ps.setString(i++, until);
+                    ps.setString(i, lastHourEnd);
+                }
+            }
+        }
+
+        /** True when the window spans at least one whole hour; a shorter one is read from the calls alone. */
+        boolean wholeHours() {
+            return fullFrom.compareTo(fullUntil) < 0;
+        }
+
+        void bind(PreparedStatement ps) throws SQLException {
+            ps.setString(1, fullFrom.isEmpty() ? "" : fullFrom.substring(0, 13));
+            ps.setString(2, fullUntil.substring(0, 13));
+            bindCalls(ps, 3, from, fullFrom);
+            bindCalls(ps, 7, fullUntil, until);
+        }
+
+        private static java.time.Instant floorHour(java.time.Instant t) {
+            return t.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        }
+
+        private static java.time.Instant ceilHour(java.time.Instant t) {
+            java.time.Instant floor = floorHour(t);
+            return floor.equals(t) ? t : floor.plus(java.time.Duration.ofHours(1));
+        }
+    }
+
     private static final String CELL_SUMS = "SUM(c.n), SUM(c.tin), SUM(c.tout), SUM(c.tcr), SUM(c.tcw), SUM(c.est), "
             + "SUM(c.unpriced)";
 
@@ -144,36 +308,36 @@ public final class CostQuery {
      * grouping by task or session, and then to cells already summed per worker: a join per call cost a report over
      * 32,000 calls 70 ms of its 100.
      */
-    private static String cellsSql(CostGrouping by) {
+    private static String cellsSql(CostGrouping by, String cellsOfWindow) {
         String prorated = "CASE WHEN c.worker IN (SELECT worker_id FROM worker_sessions WHERE reported_cost_usd IS NOT "
                 + "NULL) THEN c.worker END";
         if (by == CostGrouping.TASK || by == CostGrouping.SESSION) {
             String group = by == CostGrouping.TASK ? TASK_GROUP : SESSION_GROUP;
-            return "SELECT " + prorated + ", " + group + ", '', c.model, " + CELL_SUMS + " FROM (" + HOUR_CELLS + ") c "
-                    + "LEFT JOIN worker_sessions w ON w.worker_id = c.worker GROUP BY 1, 2, 3, 4";
+            return "SELECT " + prorated + ", " + group + ", '', c.model, " + CELL_SUMS + " FROM (" + cellsOfWindow
+                    + ") c LEFT JOIN worker_sessions w ON w.worker_id = c.worker GROUP BY 1, 2, 3, 4";
+        }
+        if (by.timeBucketed() && cellsOfWindow.equals(WINDOW_FROM_CELLS)) {
+            // the cells are already one row per hour, worker and model: regrouping them only sorted them
+            return "SELECT " + prorated + ", '', c.hour, c.model, c.n, c.tin, c.tout, c.tcr, c.tcw, c.est, c.unpriced "
+                    + "FROM (" + cellsOfWindow + ") c";
         }
         String bucket = by.timeBucketed() ? "c.hour" : "''";
         String group = by == CostGrouping.WORKER ? "c.worker" : "''";
-        return "SELECT " + prorated + ", " + group + ", " + bucket + ", c.model, " + CELL_SUMS + " FROM (" + HOUR_CELLS
-                + ") c GROUP BY 1, 2, 3, 4";
+        return "SELECT " + prorated + ", " + group + ", " + bucket + ", c.model, " + CELL_SUMS + " FROM ("
+                + cellsOfWindow + ") c GROUP BY 1, 2, 3, 4";
     }
 
     /**
-     * The parts of the worker's reported cost this cell carries, by model (models the result line
-     * itemises but that have no call rows, such as background haiku calls, get their own part), or null
-     * when the worker reports no cost.
+     * Hands out the parts of the worker's reported cost this cell carries, by model (models the result line
+     * itemises but that have no call rows, such as background haiku calls, get their own part).
      */
-    private static Map<String, Double> share(Cell c, WorkerInfo w) {
-        if (w == null || w.reported() == null) {
-            return null;
-        }
+    private static void share(Cell c, WorkerInfo w, Part part) {
         double estTotal = w.estTotal();
         long callsTotal = w.callsTotal();
         double ofWorker = estTotal > 0 ? c.est() / estTotal : callsTotal > 0 ? (double) c.calls() / callsTotal : 0;
-        Map<String, Double> parts = new HashMap<>();
         if (w.allocated().isEmpty()) {
-            parts.put(c.model(), w.reported() * ofWorker);
-            return parts;
+            part.add(c.model(), w.reported() * ofWorker);
+            return;
         }
         double modelEst = w.estByModel().getOrDefault(c.model(), 0.0);
         long modelCalls = w.callsByModel().getOrDefault(c.model(), 0L);
@@ -183,17 +347,16 @@ public final class CostQuery {
             if (ownModel || !w.estByModel().containsKey(e.getKey())) {
                 // a model with call rows keeps its itemised cost on its own calls; one without rows is
                 // spread over all the worker's calls
-                parts.merge(e.getKey(), e.getValue() * (ownModel ? ofModel : ofWorker), Double::sum);
+                part.add(e.getKey(), e.getValue() * (ownModel ? ofModel : ofWorker));
             }
         }
-        return parts;
     }
 
     /**
      * What proration needs of the workers that report their own cost and have calls in the window, read with two
      * set queries (not one query per worker); the worker ids go in as one JSON array parameter.
      */
-    private Map<String, WorkerInfo> workerInfo(List<Cell> cells) throws SQLException {
+    private Map<String, WorkerInfo> workerInfo(List<Cell> cells, HourSpan span) throws SQLException {
         java.util.Set<String> ids = new java.util.TreeSet<>();
         for (Cell c : cells) {
             if (c.prorated() != null) {
@@ -220,16 +383,33 @@ public final class CostQuery {
         Map<String, Map<String, Long>> callsByModel = new HashMap<>();
         Map<String, Map<String, Double>> itemised = new HashMap<>();
         // all-time figures of the reporting workers: proration spreads a worker's whole reported cost
-        try (PreparedStatement ps = db.prepareStatement("SELECT a.worker_id, a.model, "
-                + "COALESCE(SUM(a.estimated_cost_usd), 0), COUNT(*) FROM api_calls a WHERE a.worker_id IN ("
-                + inWindow + ") GROUP BY a.worker_id, a.model")) {
-            ps.setString(1, idsJson);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    estByModel.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2),
-                            rs.getDouble(3));
-                    callsByModel.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2),
-                            rs.getLong(4));
+        if (span != null) {
+            // the window's part from the cells just read, the rest from outside the window: a report over a year
+            // reads only what lies beyond it, not every call of its workers again
+            for (Cell c : cells) {
+                if (c.prorated() != null) {
+                    estByModel.computeIfAbsent(c.prorated(), k -> new HashMap<>()).merge(c.model(), c.est(),
+                            Double::sum);
+                    callsByModel.computeIfAbsent(c.prorated(), k -> new HashMap<>()).merge(c.model(), c.calls(),
+                            Long::sum);
+                }
+            }
+        }
+        String allTime = span == null ? WORKER_MODELS : span.outsideSql();
+        if (allTime != null) { // null: the window is all time, nothing lies outside it
+            try (PreparedStatement ps = db.prepareStatement(allTime)) {
+                if (span == null) {
+                    ps.setString(1, idsJson);
+                } else {
+                    span.bindOutside(ps, idsJson);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        estByModel.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).merge(rs.getString(2),
+                                rs.getDouble(3), Double::sum);
+                        callsByModel.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).merge(rs.getString(2),
+                                rs.getLong(4), Long::sum);
+                    }
                 }
             }
         }
@@ -296,10 +476,6 @@ public final class CostQuery {
             sb.append('"');
         }
         return sb.append(']').toString();
-    }
-
-    private static Acc acc(Map<String, Acc> groups, String key, String model) {
-        return groups.computeIfAbsent(key + "\u0000" + (model == null ? "" : model), k -> new Acc(key, model));
     }
 
     /**

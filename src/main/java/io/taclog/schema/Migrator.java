@@ -129,7 +129,10 @@ public final class Migrator {
         }
     }
 
-    /** Splits a script into statements at ';' ending a line; '--' comments are dropped. */
+    /**
+     * Splits a script into statements at ';' ending a line; '--' comments are dropped. A trigger's body holds
+     * statements of its own, so a {@code CREATE TRIGGER} ends only at the line that ends with {@code END;}.
+     */
     static List<String> statements(String script) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
@@ -139,7 +142,10 @@ public final class Migrator {
                 continue;
             }
             cur.append(code).append('\n');
-            if (code.stripTrailing().endsWith(";")) {
+            String end = code.stripTrailing();
+            boolean inTrigger = cur.toString().stripLeading().toUpperCase(java.util.Locale.ROOT)
+                    .startsWith("CREATE TRIGGER");
+            if (end.endsWith(";") && (!inTrigger || end.toUpperCase(java.util.Locale.ROOT).endsWith("END;"))) {
                 out.add(cur.toString().trim());
                 cur.setLength(0);
             }

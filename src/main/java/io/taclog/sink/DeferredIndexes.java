@@ -38,59 +38,99 @@ public final class DeferredIndexes {
     private DeferredIndexes() {
     }
 
-    /** Drops the deferrable indexes that exist, remembering how to build them; returns how many. */
+    /**
+     * Drops the deferrable indexes that exist, remembering how to build them; returns how many. The triggers that keep
+     * the hourly cost cells ({@link ApiCallHours}) go with them: a trigger per call costs a load like an index does.
+     */
     public static int defer(Database db) throws SQLException {
         return db.write(c -> {
-            int n = 0;
-            String now = Times.format(Instant.now());
-            try (PreparedStatement find = c.prepareStatement(
-                    "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name = ?");
-                 PreparedStatement remember = c.prepareStatement("INSERT INTO deferred_indexes(name, table_name, "
-                         + "create_sql, deferred_at) VALUES (?,?,?,?) ON CONFLICT(name) DO NOTHING");
-                 Statement drop = c.createStatement()) {
-                for (String name : DEFERRABLE) {
-                    find.setString(1, name);
-                    String table;
-                    String sql;
-                    try (ResultSet rs = find.executeQuery()) {
-                        if (!rs.next()) {
-                            continue; // deferred already, or not in this schema
-                        }
-                        table = rs.getString(1);
-                        sql = rs.getString(2);
-                    }
-                    remember.setString(1, name);
-                    remember.setString(2, table);
-                    remember.setString(3, sql);
-                    remember.setString(4, now);
-                    remember.executeUpdate();
-                    drop.execute("DROP INDEX " + name);
-                    n++;
-                }
-            }
+            int n = drop(c, "index", DEFERRABLE);
+            drop(c, "trigger", ApiCallHours.TRIGGERS);
             return n;
         });
     }
 
-    /** Builds every deferred index, each in its own transaction; returns how many were built. */
+    private static int drop(Connection c, String type, List<String> names) throws SQLException {
+        int n = 0;
+        String now = Times.format(Instant.now());
+        try (PreparedStatement find = c.prepareStatement(
+                "SELECT tbl_name, sql FROM sqlite_master WHERE type = ? AND name = ?");
+             PreparedStatement remember = c.prepareStatement("INSERT INTO deferred_indexes(name, table_name, "
+                     + "create_sql, deferred_at) VALUES (?,?,?,?) ON CONFLICT(name) DO NOTHING");
+             Statement drop = c.createStatement()) {
+            for (String name : names) {
+                find.setString(1, type);
+                find.setString(2, name);
+                String table;
+                String sql;
+                try (ResultSet rs = find.executeQuery()) {
+                    if (!rs.next()) {
+                        continue; // deferred already, or not in this schema
+                    }
+                    table = rs.getString(1);
+                    sql = rs.getString(2);
+                }
+                remember.setString(1, name);
+                remember.setString(2, table);
+                remember.setString(3, sql);
+                remember.setString(4, now);
+                remember.executeUpdate();
+                drop.execute("DROP " + type.toUpperCase(java.util.Locale.ROOT) + " " + name);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Builds every deferred index, each in its own transaction, then puts back the cost cells' triggers; returns how
+     * many indexes were built. The triggers come back in one transaction with the cells summed again (after the
+     * indexes, so the sums read {@code idx_api_calls_hour_cells}): a crash never leaves some triggers keeping cells
+     * that others did not.
+     */
     public static int build(Database db) throws SQLException {
         List<String[]> todo = db.withWriter(DeferredIndexes::pending);
+        List<String[]> triggers = new ArrayList<>();
+        int built = 0;
         for (String[] index : todo) {
+            if (ApiCallHours.TRIGGERS.contains(index[0])) {
+                triggers.add(index);
+                continue;
+            }
             long t0 = System.nanoTime();
             db.write(c -> {
                 try (Statement s = c.createStatement()) {
                     s.execute(index[1].replaceFirst("(?i)^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+(?!IF NOT EXISTS)",
                             "CREATE $1INDEX IF NOT EXISTS "));
                 }
-                try (PreparedStatement done = c.prepareStatement("DELETE FROM deferred_indexes WHERE name = ?")) {
-                    done.setString(1, index[0]);
-                    done.executeUpdate();
+                forget(c, index[0]);
+                return null;
+            });
+            built++;
+            LOG.debug("built deferred index {} in {} ms", index[0], (System.nanoTime() - t0) / 1_000_000);
+        }
+        if (!triggers.isEmpty()) {
+            long t0 = System.nanoTime();
+            db.write(c -> {
+                ApiCallHours.rebuild(c);
+                try (Statement s = c.createStatement()) {
+                    for (String[] trigger : triggers) {
+                        s.execute(trigger[1]);
+                        forget(c, trigger[0]);
+                    }
                 }
                 return null;
             });
-            LOG.debug("built deferred index {} in {} ms", index[0], (System.nanoTime() - t0) / 1_000_000);
+            LOG.debug("summed the hourly cost cells again in {} ms", (System.nanoTime() - t0) / 1_000_000);
         }
-        return todo.size();
+        return built;
+    }
+
+    private static void forget(Connection c, String name) throws SQLException {
+        try (PreparedStatement done = c.prepareStatement("DELETE FROM deferred_indexes WHERE name = ?")) {
+            done.setString(1, name);
+            done.executeUpdate();
+        }
     }
 
     /** True when some index waits to be built (a bulk load is running, or one was interrupted). */

@@ -76,6 +76,8 @@ public final class DashboardBenchmark {
         endpoints.put("cost chart (30 days, top 20 tasks)", "/api/cost?by=task&breakdown=true&top=20");
         endpoints.put("cost chart (365 days by day, by model)", "/api/cost?by=day&breakdown=true&from="
                 + java.time.LocalDate.now().minusDays(364) + "&until=" + java.time.LocalDate.now());
+        endpoints.put("cost table (365 days by task)", "/api/cost?by=task&page=1&size=100&from="
+                + java.time.LocalDate.now().minusDays(364) + "&until=" + java.time.LocalDate.now());
         endpoints.put("tasks (page 1)", "/api/tasks");
         endpoints.put("tasks (page 40)", "/api/tasks?page=40");
         endpoints.put("tasks (completed, title filter)", "/api/tasks?status=completed&q=Generated");

@@ -51,7 +51,8 @@ class DeferredIndexesIT {
             assertEquals(0, DeferredIndexes.defer(db), "deferring twice drops nothing more");
         } // the process dies here: the load never reached its build
         assertTrue(indexes(path).stream().noneMatch(DeferredIndexes.DEFERRABLE::contains), indexes(path).toString());
-        assertEquals(DeferredIndexes.DEFERRABLE.size(), Sql.scalar(path, "SELECT COUNT(*) FROM deferred_indexes"));
+        assertEquals(DeferredIndexes.DEFERRABLE.size() + ApiCallHours.TRIGGERS.size(),
+                Sql.scalar(path, "SELECT COUNT(*) FROM deferred_indexes"), "the indexes and the cost cells' triggers");
 
         TaclogConfig config = TaclogConfig.load(Optional.empty(), Map.of("taclog.db", path.toString()));
         try (IngestRuntime sidecar = IngestRuntime.open(config, false)) {

@@ -1,0 +1,53 @@
+package io.taclog.sink;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The cost cells of every hour ({@code api_call_hours}, schema v16): calls, tokens and estimate summed per hour, worker
+ * and model, kept equal to {@code api_calls} by three triggers in the writer's transactions. A bulk load takes the
+ * triggers away with the deferred indexes (a trigger per inserted call costs the load what an index does) and
+ * {@link #rebuild} sums the cells once from the calls when it puts them back. A reader trusts the cells only while
+ * all three triggers exist ({@link #live}); otherwise it sums the calls.
+ */
+public final class ApiCallHours {
+
+    public static final String TABLE = "api_call_hours";
+
+    /** The triggers that keep the cells, as schema v16 creates them. */
+    public static final List<String> TRIGGERS = List.of("api_call_hours_insert", "api_call_hours_update",
+            "api_call_hours_delete");
+
+    private static final String REBUILD = "INSERT INTO api_call_hours SELECT substr(timestamp, 1, 13), worker_id, "
+            + "model, COUNT(*), COALESCE(SUM(tokens_input), 0), COALESCE(SUM(tokens_output), 0), "
+            + "COALESCE(SUM(tokens_cached_read), 0), COALESCE(SUM(tokens_cached_write), 0), TOTAL(estimated_cost_usd), "
+            + "SUM(estimated_cost_usd IS NULL) FROM api_calls GROUP BY substr(timestamp, 1, 13), worker_id, model";
+
+    private ApiCallHours() {
+    }
+
+    /** True when the cells are kept: the table and all three triggers exist in the main database. */
+    public static boolean live(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM main.sqlite_master WHERE type = 'trigger' "
+                + "AND tbl_name = 'api_calls' AND name IN (?, ?, ?)")) {
+            for (int i = 0; i < TRIGGERS.size(); i++) {
+                ps.setString(i + 1, TRIGGERS.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == TRIGGERS.size();
+            }
+        }
+    }
+
+    /** Sums every cell again from the calls, in the caller's transaction (before the triggers come back). */
+    static void rebuild(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM api_call_hours");
+            s.executeUpdate(REBUILD);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.taclog.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.taclog.testing.ArchiveCorpus;
+import io.taclog.testing.Sql;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cost report read from the hourly cells (schema v16) answers exactly as one read from the calls: every grouping, in
+ * zones a whole, a half and three quarters of an hour off UTC, over windows on the hour and cut inside hours. And the
+ * cells are only read when they can stand for the calls.
+ */
+class CostQueryCellsIT {
+
+    @TempDir
+    static Path tmp;
+    static Path kept;
+    static Path callsOnly;
+
+    private static final List<ZoneId> ZONES = List.of(ZoneId.of("UTC"), ZoneId.of("America/Los_Angeles"),
+            ZoneId.of("Asia/Kolkata"), ZoneId.of("Asia/Kathmandu"), ZoneId.of("America/St_Johns"));
+
+    @BeforeAll
+    static void twoCopies() throws Exception {
+        kept = ArchiveCorpus.copyTo(Files.createDirectory(tmp.resolve("kept")));
+        callsOnly = ArchiveCorpus.copyTo(Files.createDirectory(tmp.resolve("calls")));
+        Sql.exec(callsOnly, "DROP TRIGGER api_call_hours_update"); // cells no longer trusted: reports read the calls
+    }
+
+    private static List<TimeWindow> windows(ZoneId zone) {
+        return List.of(TimeWindow.ALL,
+                TimeWindow.of("2025-12-01", "2026-02-28", zone),
+                TimeWindow.of("2026-01-05", null, zone),
+                TimeWindow.of(null, "2026-01-05", zone),
+                TimeWindow.of("2026-01-05T19:17:00Z", "2026-02-19T06:45:10.5Z", zone),
+                TimeWindow.of("2026-01-05T20:02:00Z", "2026-01-05T20:40:00Z", zone), // inside one hour
+                TimeWindow.of("2026-02-19T05:30:00Z", "2026-02-19T07:00:00Z", zone));
+    }
+
+    @Test
+    void everyReportFromTheCellsEqualsTheSameReportFromTheCalls() throws Exception {
+        int compared = 0;
+        try (Connection fromCells = Sql.connect(kept); Connection fromCalls = Sql.connect(callsOnly)) {
+            for (ZoneId zone : ZONES) {
+                for (TimeWindow w : windows(zone)) {
+                    for (CostGrouping by : CostGrouping.values()) {
+                        for (boolean breakdown : new boolean[] {false, true}) {
+                            String what = by + (breakdown ? " by model" : "") + " in " + zone + " over " + w;
+                            List<CostRow> expected = new CostQuery(fromCalls, zone).run(w, by, breakdown);
+                            List<CostRow> actual = new CostQuery(fromCells, zone).run(w, by, breakdown);
+                            assertSameRows(expected, actual, what);
+                            compared += expected.size();
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(compared > 1000, "reports with rows were compared: " + compared);
+    }
+
+    private static void assertSameRows(List<CostRow> expected, List<CostRow> actual, String what) {
+        assertEquals(keys(expected), keys(actual), what);
+        for (int i = 0; i < expected.size(); i++) {
+            CostRow e = expected.get(i);
+            CostRow a = actual.get(i);
+            String row = what + ", row " + e.key() + "/" + e.model();
+            assertEquals(List.of(e.calls(), e.tokensInput(), e.tokensOutput(), e.tokensCacheRead(), e.tokensCacheWrite(),
+                    e.unpricedCalls()), List.of(a.calls(), a.tokensInput(), a.tokensOutput(), a.tokensCacheRead(),
+                    a.tokensCacheWrite(), a.unpricedCalls()), row);
+            assertEquals(e.estimatedUsd(), a.estimatedUsd(), 1e-9, row);
+            assertEquals(e.reportedUsd(), a.reportedUsd(), 1e-9, row);
+            assertEquals(e.costUsd(), a.costUsd(), 1e-9, row);
+            assertEquals(e.basis(), a.basis(), row);
+        }
+    }
+
+    private static List<String> keys(List<CostRow> rows) {
+        List<String> out = new ArrayList<>();
+        rows.forEach(r -> out.add(r.key() + "/" + r.model()));
+        return out;
+    }
+
+    @Test
+    void theCellsAreReadOnlyWhereTheyStandForTheCalls() throws Exception {
+        Path corrupt = ArchiveCorpus.copyTo(Files.createDirectory(tmp.resolve("corrupt")));
+        Sql.exec(corrupt, "UPDATE api_call_hours SET calls = calls + 1000");
+        ZoneId utc = ZoneId.of("UTC");
+        TimeWindow wholeHours = TimeWindow.of("2025-12-01", "2026-02-28", utc);
+        TimeWindow insideAnHour = TimeWindow.of("2026-01-05T20:02:00Z", "2026-01-05T20:40:00Z", utc);
+        try (Connection c = Sql.connect(corrupt); Connection calls = Sql.connect(callsOnly)) {
+            long truth = calls(new CostQuery(calls, utc).run(wholeHours, CostGrouping.NONE, false));
+            assertTrue(truth > 100, "the window holds calls: " + truth);
+            assertNotEquals(truth, calls(new CostQuery(c, utc).run(wholeHours, CostGrouping.NONE, false)),
+                    "a report over whole hours reads the cells");
+            long inside = calls(new CostQuery(calls, utc).run(insideAnHour, CostGrouping.NONE, false));
+            assertTrue(inside > 0, "the hour holds calls in the window");
+            assertEquals(inside, calls(new CostQuery(c, utc).run(insideAnHour, CostGrouping.NONE, false)),
+                    "a window inside one hour reads the calls");
+            try (var s = c.createStatement()) {
+                // what --include-archives does: a TEMP view in front of the calls, which the database's cells miss
+                s.execute("CREATE TEMP VIEW api_calls AS SELECT * FROM main.api_calls");
+            }
+            assertEquals(truth, calls(new CostQuery(c, utc).run(wholeHours, CostGrouping.NONE, false)),
+                    "with archives attached the report reads the calls");
+        }
+    }
+
+    private static long calls(List<CostRow> rows) {
+        return CostRow.total(rows).calls();
+    }
+}
