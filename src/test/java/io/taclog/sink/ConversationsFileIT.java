@@ -66,7 +66,7 @@ class ConversationsFileIT {
         assertEquals(before, Facts.of(db));
         CliRun index = CliRun.of("search-index", "--db", db.toString());
         assertEquals(Main.OK, index.code(), index.err());
-        assertEquals(before.conversations().size(), Sql.scalar(db, "SELECT indexed_rows FROM search_index_state"),
+        assertEquals(before.rows().get("conversations"), Sql.scalar(db, "SELECT indexed_rows FROM search_index_state"),
                 "the search index was filled again in the conversations file");
         assertEquals(Main.OK, CliRun.of("validate", "--db", db.toString()).code());
     }
@@ -134,9 +134,19 @@ class ConversationsFileIT {
                 }
             }
             assertFalse(rows.isEmpty());
-            return new Facts(rows, Sql.rows(db, "SELECT worker_id, message_index, timestamp, role, content, "
-                    + "content_type, tool_name, tool_input, tool_output, tool_success, dedup_key, tool_latency_ms, "
-                    + "time_source FROM conversations ORDER BY worker_id, message_index"),
+            // a note on the order the backfill read the files in (streams re-paired with their spawns), which a
+            // restart changes; the pairing it notes is compared through the conversations' workers below
+            rows.put("system_events", Sql.scalar(db, "SELECT COUNT(*) FROM system_events WHERE event_type <> "
+                    + "'workers_relinked'"));
+            // message_index is arrival order, which depends on the order files were read in (batch sizes, a
+            // restart): the rows are compared by their natural key, and each worker's indexes must be distinct
+            List<Map<String, Object>> conversations = new java.util.ArrayList<>(Sql.rows(db, "SELECT worker_id, "
+                    + "dedup_key, timestamp, role, content, content_type, tool_name, tool_input, tool_output, "
+                    + "tool_success, tool_latency_ms, time_source, is_sidechain, agent_session_id FROM conversations "
+                    + "ORDER BY worker_id, dedup_key"));
+            conversations.addAll(Sql.rows(db, "SELECT worker_id, COUNT(*) AS blocks, COUNT(DISTINCT message_index) "
+                    + "AS indexes FROM conversations GROUP BY worker_id ORDER BY worker_id"));
+            return new Facts(rows, conversations,
                     Sql.rows(db, "SELECT worker_id, COUNT(*), SUM(tokens_total), SUM(estimated_cost_usd) FROM "
                             + "api_calls GROUP BY worker_id ORDER BY worker_id"));
         }
