@@ -72,6 +72,41 @@ class ConversationsFileIT {
     }
 
     @Test
+    void backupCopiesBothFilesDoctorShowsTheSecondAndArchivesAreRefused() throws Exception {
+        Path db = tmp.resolve("taclog.db");
+        Path file = Files.createDirectories(tmp.resolve("disk2")).resolve("conversations.db");
+        assertEquals(Main.OK, CliRun.of("backfill", "--config", CONFIG, "--db", db.toString(), "--no-progress",
+                "--set", "taclog.db.conversations=" + file).code());
+        Facts facts = Facts.of(db);
+
+        Path copy = Files.createDirectories(tmp.resolve("backups")).resolve("copy.db");
+        CliRun backup = CliRun.of("backup", "--db", db.toString(), "--to", copy.toString());
+        assertEquals(Main.OK, backup.code(), backup.err());
+        Path copied = io.taclog.maintenance.Backup.conversationsTarget(copy);
+        assertTrue(backup.out().contains(copied.toString()), backup.out());
+        assertEquals(copied.toAbsolutePath().toString(), Sql.rows(copy, "SELECT path FROM conversations_link").get(0)
+                .get("path"), "the copy names its own conversations file");
+        Files.move(file, tmp.resolve("disk2/gone.db")); // the copy must not read the original
+        assertEquals(facts, Facts.of(copy));
+        Files.move(tmp.resolve("disk2/gone.db"), file);
+
+        CliRun doctor = CliRun.of("doctor", "--db", db.toString());
+        assertEquals(Main.OK, doctor.code(), doctor.out() + doctor.err());
+        assertTrue(doctor.out().contains("conversations " + file + ": attached; commit "), doctor.out());
+        Files.move(file, tmp.resolve("disk2/gone.db"));
+        CliRun missing = CliRun.of("doctor", "--db", db.toString());
+        assertEquals(Main.FAILURE, missing.code(), "a split database without its conversations is not healthy");
+        assertTrue(missing.out().contains("NOT READABLE"), missing.out());
+        Files.move(tmp.resolve("disk2/gone.db"), file);
+
+        Map<String, String> before = Fingerprint.of(tmp.resolve("disk2"));
+        CliRun archive = CliRun.of("archive", "--db", db.toString(), "--month", "2025-11", "--force");
+        assertEquals(Main.USAGE, archive.code(), archive.out() + archive.err());
+        assertTrue(archive.err().contains("split layout"), archive.err());
+        assertEquals(before, Fingerprint.of(tmp.resolve("disk2")));
+    }
+
+    @Test
     void aFileThatIsNotSqliteIsRefused() throws Exception {
         Path file = Files.writeString(tmp.resolve("notes.txt"), "not a database\n", StandardCharsets.UTF_8);
         refused(tmp.resolve("new.db"), file, "is not a SQLite database");
