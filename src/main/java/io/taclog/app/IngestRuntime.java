@@ -87,7 +87,9 @@ public final class IngestRuntime implements AutoCloseable {
      */
     public static IngestRuntime openBackfill(TaclogConfig config) throws SQLException {
         Path path = config.get(ConfigKeys.DB);
-        Database db = config.get(ConfigKeys.BACKFILL_FRESH_LOAD) && FreshLoad.possible(path)
+        // a split database is never a fresh load: its two files are made and linked in place
+        Database db = config.get(ConfigKeys.BACKFILL_FRESH_LOAD) && config.get(ConfigKeys.DB_CONVERSATIONS).isEmpty()
+                && FreshLoad.possible(path)
                 ? Database.openFreshLoad(path, databaseSettings(config))
                 : Database.open(path, databaseSettings(config));
         return wire(config, db, true, Clock.systemUTC());
@@ -123,7 +125,8 @@ public final class IngestRuntime implements AutoCloseable {
 
     public static DatabaseSettings databaseSettings(TaclogConfig config) {
         return new DatabaseSettings(config.get(ConfigKeys.DB_BUSY_TIMEOUT), 50, config.get(ConfigKeys.DB_RETRY_MAX),
-                config.get(ConfigKeys.DB_CACHE), config.get(ConfigKeys.DB_PAGE_SIZE));
+                config.get(ConfigKeys.DB_CACHE), config.get(ConfigKeys.DB_PAGE_SIZE),
+                config.get(ConfigKeys.DB_CONVERSATIONS).orElse(null));
     }
 
     /** Tail options of a kind, from the configuration (paths come from the route). */

@@ -174,6 +174,11 @@ public final class Archiver {
     /** The month's recorded state and, when none, whether a file at the target is refused or can be adopted. */
     private static State inspect(Path db, Path target, ArchiveMonth month, int busyTimeoutMillis) throws SQLException {
         try (Connection c = ReadOnlyDatabase.open(db, busyTimeoutMillis)) {
+            if (io.taclog.sink.ConversationsFile.link(c) != null) {
+                // the month's selection, copy and checksums read one file; the split layout's rows live in two
+                throw new ArchiveRefused("monthly archives of a database in the split layout (taclog.db."
+                        + "conversations) are not supported in this version (docs/storage.md)");
+            }
             Optional<ArchiveLog.Entry> e = ArchiveLog.of(c, month);
             if (e.isPresent()) {
                 return new State(e, Optional.empty());

@@ -50,6 +50,9 @@ public final class BackupCommand implements Callable<Integer> {
         }
         long rows = r.rows().values().stream().mapToLong(Long::longValue).sum();
         out.printf("backup of %s written to %s%n", source, r.target());
+        if (r.conversations() != null) {
+            out.printf("  and its conversations file to %s (restore both; the copy names it)%n", r.conversations());
+        }
         out.printf(Locale.ROOT, "  size      %s (%,d bytes)%n", Sizes.human(r.bytes()), r.bytes());
         out.printf("  snapshot  %s, schema version %d%n", io.taclog.model.Times.format(r.takenAt()),
                 r.schemaVersion());

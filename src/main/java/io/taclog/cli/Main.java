@@ -59,6 +59,10 @@ public final class Main {
                 cmd.getErr().println("taclog: configuration error: " + ex.getMessage());
                 return USAGE;
             }
+            if (ex instanceof io.taclog.sink.ConversationsFileRefused) {
+                cmd.getErr().println("taclog: configuration error: " + ex.getMessage());
+                return USAGE;
+            }
             if (ex instanceof CliException ce) {
                 cmd.getErr().println("taclog: " + ce.getMessage());
                 return ce.exitCode();

@@ -32,6 +32,11 @@ public final class ConfigKeys {
     public static final ConfigKey<Path> DB = pathKey("taclog.db", "taclog.db", ESSENTIAL,
             "SQLite database file (created with its directory if missing).", Parsers::path);
 
+    public static final ConfigKey<Optional<Path>> DB_CONVERSATIONS = pathKey("taclog.db.conversations", "",
+            FREQUENT, "Second SQLite file for the conversations (the split layout, docs/storage.md), attached as "
+                    + "schema 'conversations'; its directory must exist. Empty: one file, or the file a split "
+                    + "database names itself.", Parsers::optionalPath);
+
     public static final ConfigKey<List<Path>> WATCH = pathKey("taclog.watch", "", ESSENTIAL,
             "Comma-separated directories (walked) or files holding worker transcripts (JSONL).",
             Parsers::pathList);
@@ -399,7 +404,8 @@ public final class ConfigKeys {
                     + "beyond it the dashboard answers 429.", Parsers.intIn(1, 1_000_000));
 
     /** All keys, in documentation order. */
-    public static final List<ConfigKey<?>> ALL = List.of(DB, WATCH, COORDINATOR_LOG, COORDINATOR_QUEUE,
+    public static final List<ConfigKey<?>> ALL = List.of(DB, DB_CONVERSATIONS, WATCH, COORDINATOR_LOG,
+            COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
             TASK_PATTERN, PRICES_FILE, TIMEZONE, MAX_LINE_BYTES, BATCH_MAX_LINES, BATCH_MAX_BYTES, BATCH_MAX_WAIT,
             WRITER_QUEUE, WRITER_POLL_TIMEOUT, BACKFILL_DEFER_INDEXES, BACKFILL_FRESH_LOAD, SCAN_INTERVAL, FULL_SCAN_INTERVAL, MAX_OPEN_FILES, ROTATE_WAIT,

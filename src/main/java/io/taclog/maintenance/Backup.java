@@ -1,6 +1,7 @@
 package io.taclog.maintenance;
 
 import io.taclog.schema.Migrations;
+import io.taclog.sink.ConversationsFile;
 import io.taclog.sink.ReadOnlyDatabase;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -36,9 +37,14 @@ import org.sqlite.SQLiteConnection;
  */
 public final class Backup {
 
-    /** A validated copy. */
+    /** A validated copy; {@code conversations} is the copy of a split database's conversations file, else null. */
     public record Result(Path target, long bytes, Duration took, Instant takenAt, int schemaVersion,
-                         Map<String, Long> rows) {
+                         Map<String, Long> rows, Path conversations) {
+    }
+
+    /** Where the copy of a split database's conversations file goes: beside the copy, named after it. */
+    public static Path conversationsTarget(Path target) {
+        return target.resolveSibling(target.getFileName() + ".conversations");
     }
 
     private final int busyTimeoutMillis;
@@ -65,6 +71,10 @@ public final class Backup {
         if (!Files.isWritable(dir)) {
             throw new BackupRefused("the directory of backup target " + target + " is not writable");
         }
+        if (Files.exists(conversationsTarget(target), LinkOption.NOFOLLOW_LINKS)) {
+            throw new BackupRefused("backup target " + conversationsTarget(target) + " (the copy of the "
+                    + "conversations file) already exists; it is left as it is (choose a new name)");
+        }
     }
 
     /** Copies {@code source} to {@code target}, validates the copy and returns what was written. */
@@ -73,40 +83,102 @@ public final class Backup {
         long started = System.nanoTime();
         Path dir = target.toAbsolutePath().getParent();
         Path partial = Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
+        Path partialConversations = Files.createTempFile(dir, "." + target.getFileName() + ".", ".conv.partial");
         try {
-            Snapshot snapshot = copy(source, partial);
+            Snapshot snapshot = copy(source, partial, partialConversations);
             singleFile(partial);
+            Path conversations = null;
+            if (snapshot.split) {
+                singleFile(partialConversations);
+                linkTo(partial, partialConversations); // the check below reads the copy's own conversations
+            }
             verify(partial, snapshot);
+            if (snapshot.split) {
+                conversations = conversationsTarget(target);
+                linkTo(partial, conversations.toAbsolutePath());
+                publish(partialConversations, conversations); // first: a published copy always has its second file
+            }
             publish(partial, target);
             return new Result(target, Files.size(target), Duration.ofNanos(System.nanoTime() - started),
-                    snapshot.takenAt, snapshot.version, snapshot.rows);
+                    snapshot.takenAt, snapshot.version, snapshot.rows, conversations);
         } finally {
             Files.deleteIfExists(partial);
+            Files.deleteIfExists(partialConversations);
         }
     }
 
-    private record Snapshot(Instant takenAt, int version, Map<String, Long> rows) {
+    /** Points a copy's link at its own conversations file (the writer follows it there when the copy is used). */
+    private static void linkTo(Path copy, Path conversations) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + copy);
+             java.sql.PreparedStatement ps = c.prepareStatement("UPDATE " + ConversationsFile.LINK_TABLE
+                     + " SET path = ? WHERE id = 1")) {
+            ps.setString(1, conversations.toString());
+            ps.executeUpdate();
+        }
     }
 
-    private Snapshot copy(Path source, Path partial) throws SQLException {
+    private record Snapshot(Instant takenAt, int version, Map<String, Long> rows, boolean split) {
+    }
+
+    private Snapshot copy(Path source, Path partial, Path partialConversations) throws SQLException {
         try (Connection c = ReadOnlyDatabase.open(source, busyTimeoutMillis)) {
-            c.setAutoCommit(false); // the counts and the copy share one read transaction, hence one snapshot
-            try {
-                int version = Migrations.readVersion(c);
-                if (version == 0) {
-                    throw new BackupRefused("database " + source + " is not a taclog database (no schema)");
-                }
-                Map<String, Long> rows = Tables.rowCounts(c);
-                Instant takenAt = clock.instant();
-                int rc = ((SQLiteConnection) c).getDatabase().backup("main", partial.toString(), null,
-                        100, Math.max(1, busyTimeoutMillis / 100), -1);
-                if (rc != 0) {
-                    throw new SQLException("the backup of " + source + " failed (SQLite result code " + rc + ")");
-                }
-                return new Snapshot(takenAt, version, rows);
-            } finally {
-                c.rollback(); // ends the read transaction: nothing was written
+            ConversationsFile.Link link = ConversationsFile.link(c);
+            boolean split = link != null && link.split();
+            if (split && !ConversationsFile.attached(c)) {
+                throw new BackupRefused("the conversations file of " + source + " (" + link.path() + ") cannot be "
+                        + "read; a backup without it would not be whole");
             }
+            c.setAutoCommit(false); // the counts and the copy share one read transaction, hence one snapshot
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    if (split && !readPairedSnapshots(c)) {
+                        if (attempt < 50) {
+                            continue; // the writer committed between the two files' reads: read again
+                        }
+                        throw new SQLException("no snapshot of both files within one commit of each other");
+                    }
+                    int version = Migrations.readVersion(c);
+                    if (version == 0) {
+                        throw new BackupRefused("database " + source + " is not a taclog database (no schema)");
+                    }
+                    Map<String, Long> rows = Tables.rowCounts(c);
+                    Instant takenAt = clock.instant();
+                    backup(c, "main", partial, source);
+                    if (split) {
+                        backup(c, ConversationsFile.SCHEMA, partialConversations, source);
+                    }
+                    return new Snapshot(takenAt, version, rows, split);
+                } finally {
+                    c.rollback(); // ends the read transaction: nothing was written
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts the read transaction's snapshots of a split database: the conversations file first, then the main file,
+     * which the writer commits first. The pair is usable when the main file is at most one commit ahead: a copy
+     * one commit ahead is the state a crash between the two commits leaves, which the next writer repairs.
+     */
+    private static boolean readPairedSnapshots(Connection c) throws SQLException {
+        long conversations = Backup.scalar(c, "SELECT seq FROM " + ConversationsFile.SCHEMA + "."
+                + ConversationsFile.FILE_TABLE);
+        long main = Backup.scalar(c, "SELECT seq FROM main." + ConversationsFile.LINK_TABLE);
+        return main - conversations <= 1;
+    }
+
+    private static long scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private void backup(Connection c, String schema, Path to, Path source) throws SQLException {
+        int rc = ((SQLiteConnection) c).getDatabase().backup(schema, to.toString(), null,
+                100, Math.max(1, busyTimeoutMillis / 100), -1);
+        if (rc != 0) {
+            throw new SQLException("the backup of " + source + " (" + schema + ") failed (SQLite result code " + rc
+                    + ")");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.taclog.maintenance;
 
 import io.taclog.schema.Migrations;
+import io.taclog.sink.ConversationsFile;
 import io.taclog.sink.ReadOnlyDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,8 @@ public final class Doctor {
                          Double fragmentationPercent, String quickCheck, boolean healthy, String sizesSource,
                          List<ObjectSize> objects, Map<String, Long> rows, BackupLog.Entry lastBackup,
                          List<String> deferredIndexes, Map<String, Long> filesByState, Long rejectedLines,
-                         Long rejectedFragments, CommitLog commitLog, String archives, String spool) {
+                         Long rejectedFragments, CommitLog commitLog, String archives, String conversations,
+                         String spool) {
     }
 
     /** A table or index and the bytes of its pages (dbstat). */
@@ -38,7 +40,8 @@ public final class Doctor {
     public record CommitLog(long rows, Long bytes, String oldest) {
     }
 
-    static final String NOT_BUILT = "not built yet in this version of taclog";
+    static final String NO_SPOOL = "none: this version of taclog writes conversation rows only to their file (a "
+            + "split database whose conversations file is missing is refused at start, docs/storage.md)";
 
     private Doctor() {
     }
@@ -58,13 +61,14 @@ public final class Doctor {
             b.quickCheck = b.quickCheck == null ? "cannot read the database: " + e.getMessage()
                     : b.quickCheck + "; then failed: " + e.getMessage();
         }
-        boolean healthy = "ok".equals(b.quickCheck);
+        boolean healthy = "ok".equals(b.quickCheck) && b.conversationsReadable;
         Double fragmentation = b.pageCount == null || b.pageCount == 0 ? null
                 : Math.round(1000.0 * b.freelist / b.pageCount) / 10.0;
         return new Report(db.toString(), b.version, Migrations.latestVersion(),
                 b.version != null && b.version < Migrations.latestVersion(), files, b.pageSize, b.pageCount,
                 b.freelist, fragmentation, b.quickCheck, healthy, b.sizesSource, b.objects, b.rows, b.lastBackup,
-                b.deferred, b.byState, b.rejectedLines, b.rejectedFragments, b.commitLog, b.archives, NOT_BUILT);
+                b.deferred, b.byState, b.rejectedLines, b.rejectedFragments, b.commitLog, b.archives,
+                b.conversations, NO_SPOOL);
     }
 
     private static Map<String, Long> fileBytes(Path db) {
@@ -97,12 +101,15 @@ public final class Doctor {
         Long rejectedFragments;
         CommitLog commitLog;
         String archives = "none (schema without archives)";
+        String conversations = "in the database file (one file; taclog.db.conversations is not set)";
+        boolean conversationsReadable = true;
 
         void read(Connection c) throws SQLException {
             pageSize = scalar(c, "PRAGMA page_size");
             pageCount = scalar(c, "PRAGMA page_count");
             freelist = scalar(c, "PRAGMA freelist_count");
-            quickCheck = Backup.quickCheck(c);
+            quickCheck = Backup.quickCheck(c); // of the attached conversations file too
+            conversations(c);
             version = Migrations.readVersion(c);
             rows = Tables.rowCounts(c);
             sizes(c);
@@ -160,23 +167,57 @@ public final class Doctor {
             return sb.toString();
         }
 
+        /** The split layout's second file: which, whether it is readable, its commit and its files' sizes. */
+        private void conversations(Connection c) throws SQLException {
+            ConversationsFile.Link link = ConversationsFile.link(c);
+            if (link == null) {
+                return;
+            }
+            if (!link.split()) {
+                conversations = "being moved to " + link.path() + " (the next start of taclog finishes it)";
+                return;
+            }
+            if (!ConversationsFile.attached(c)) {
+                conversationsReadable = false;
+                conversations = link.path() + ": NOT READABLE (missing, or not this database's file " + link.fileId()
+                        + "); conversation queries fail until it is back, and taclog run refuses to start";
+                return;
+            }
+            ConversationsFile.Identity id = ConversationsFile.identity(c, ConversationsFile.SCHEMA);
+            Map<String, Long> bytes = fileBytes(Path.of(link.path()));
+            conversations = link.path() + ": attached; commit " + id.seq() + " (database at " + link.seq()
+                    + (id.seq() == link.seq() ? "" : "; the next write repairs the commit a crash cut") + "); "
+                    + bytes.entrySet().stream().map(e -> e.getKey() + " " + (e.getValue() == null ? "absent"
+                    : e.getValue() + " bytes")).collect(java.util.stream.Collectors.joining(", "));
+        }
+
         /** Bytes per table and index from the dbstat virtual table, when this SQLite build has it. */
         private void sizes(Connection c) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("SELECT s.name, COALESCE(m.type, 'table'), "
-                    + "COALESCE(m.tbl_name, s.name), s.pgsize FROM dbstat AS s LEFT JOIN sqlite_master AS m "
-                    + "ON m.name = s.name WHERE s.aggregate = 1 ORDER BY s.pgsize DESC, s.name");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    objects.add(new ObjectSize(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+            List<String> schemas = ConversationsFile.attached(c) ? List.of("main", ConversationsFile.SCHEMA)
+                    : List.of("main");
+            for (String schema : schemas) { // names never repeat across the two files
+                try (PreparedStatement ps = c.prepareStatement("SELECT s.name, COALESCE(m.type, 'table'), "
+                        + "COALESCE(m.tbl_name, s.name), s.pgsize FROM dbstat(?) AS s LEFT JOIN " + schema
+                        + ".sqlite_master AS m ON m.name = s.name WHERE s.aggregate = 1")) {
+                    ps.setString(1, schema);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            objects.add(new ObjectSize(rs.getString(1), rs.getString(2), rs.getString(3),
+                                    rs.getLong(4)));
+                        }
+                    }
+                } catch (SQLException e) {
+                    if (e.getMessage() == null || !e.getMessage().contains("no such table: dbstat")) {
+                        throw e;
+                    }
+                    objects.clear();
+                    sizesSource = "none: this SQLite build has no dbstat table, so only row counts are shown";
+                    return;
                 }
-                sizesSource = "dbstat";
-            } catch (SQLException e) {
-                if (e.getMessage() == null || !e.getMessage().contains("no such table: dbstat")) {
-                    throw e;
-                }
-                objects.clear();
-                sizesSource = "none: this SQLite build has no dbstat table, so only row counts are shown";
             }
+            objects.sort(java.util.Comparator.comparingLong(ObjectSize::bytes).reversed()
+                    .thenComparing(ObjectSize::name));
+            sizesSource = "dbstat";
         }
 
         private static long scalar(Connection c, String sql) throws SQLException {

@@ -31,7 +31,7 @@ public final class Tables {
     /** Whether the database has this table. */
     public static boolean exists(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+                "SELECT 1 FROM pragma_table_list WHERE type = 'table' AND name = ? AND schema <> 'temp'")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();

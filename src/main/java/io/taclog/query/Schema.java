@@ -13,7 +13,7 @@ final class Schema {
 
     static boolean hasTable(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?")) {
+                "SELECT 1 FROM pragma_table_list WHERE type IN ('table', 'view', 'virtual') AND name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();

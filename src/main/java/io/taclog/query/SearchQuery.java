@@ -181,6 +181,8 @@ public final class SearchQuery {
     }
 
     private Result search(Request r, String match) throws SQLException {
+        // named by schema: with --include-archives, TEMP views of the same names would come first
+        String schema = io.taclog.sink.ConversationsFile.schemaOf(db) + ".";
         long through = SearchIndex.indexedThrough(db);
         long unindexed = SearchIndex.behindRows(db, through);
         int want = r.offset() + r.limit() + 1; // one more than the page: is there a next page?
@@ -188,9 +190,9 @@ public final class SearchQuery {
         long scanned = 0;
         if (unindexed > 0 && r.unindexedScan() > 0) {
             scanned = Math.min(unindexed, r.unindexedScan());
-            hits.addAll(searchTail(r, match, through, want));
+            hits.addAll(searchTail(r, match, through, want, schema));
         }
-        hits.addAll(find(r, match, "main." + SearchIndex.TABLE, SearchIndex.TABLE, true, want));
+        hits.addAll(find(r, match, schema + SearchIndex.TABLE, SearchIndex.TABLE, true, want, schema));
         // the index holds ids up to the watermark, the tail those above it (one snapshot): no row is in both
         List<Hit> unique = hits.stream().sorted(order(r.order())).toList();
         int from = Math.min(r.offset(), unique.size());
@@ -208,7 +210,8 @@ public final class SearchQuery {
      * The rows above the watermark: the newest of them copied into a temporary FTS5 table (this connection's own,
      * dropped afterwards) and searched with the same query.
      */
-    private List<Hit> searchTail(Request r, String match, long through, int want) throws SQLException {
+    private List<Hit> searchTail(Request r, String match, long through, int want, String schema)
+            throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + TAIL);
             s.execute("CREATE VIRTUAL TABLE " + TAIL + " USING fts5(tool, body, tokenize = '"
@@ -218,14 +221,14 @@ public final class SearchQuery {
             // the newest rows, inserted oldest first: FTS5 flushes its buffer at every rowid lower than the last
             // one, which made a descending insert four times slower
             try (PreparedStatement ps = db.prepareStatement("INSERT INTO " + TAIL + "(rowid, tool, body) "
-                    + "SELECT conversation_id, tool, body FROM main." + SearchIndex.SOURCE + " WHERE conversation_id >= "
-                    + "(SELECT MIN(conversation_id) FROM (SELECT conversation_id FROM main.conversations "
+                    + "SELECT conversation_id, tool, body FROM " + schema + SearchIndex.SOURCE + " WHERE conversation_id >= "
+                    + "(SELECT MIN(conversation_id) FROM (SELECT conversation_id FROM " + schema + "conversations "
                     + "WHERE conversation_id > ? ORDER BY conversation_id DESC LIMIT ?)) ORDER BY conversation_id")) {
                 ps.setLong(1, through);
                 ps.setInt(2, r.unindexedScan());
                 ps.executeUpdate();
             }
-            return find(r, match, TAIL, "conversation_search_tail", false, want);
+            return find(r, match, TAIL, "conversation_search_tail", false, want, schema);
         } finally {
             try (Statement s = db.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + TAIL);
@@ -238,12 +241,12 @@ public final class SearchQuery {
      * and, for rank order, lets FTS5 sort and stop at the limit); the join to conversations drops rows deleted
      * since they were indexed before their snippet is asked for, which would fail on a missing row.
      */
-    private List<Hit> find(Request r, String match, String table, String name, boolean indexed, int want)
-            throws SQLException {
+    private List<Hit> find(Request r, String match, String table, String name, boolean indexed, int want,
+                           String schema) throws SQLException {
         String sql = "SELECT c.conversation_id, c.worker_id, w.task_id, c.message_index, c.timestamp, c.role, "
                 + "c.content_type, c.tool_name, snippet(" + name + ", -1, ?1, ?2, '…', " + SNIPPET_TOKENS + "), "
                 + name + ".rank "
-                + "FROM " + table + " JOIN main.conversations c ON c.conversation_id = " + name + ".rowid "
+                + "FROM " + table + " JOIN " + schema + "conversations c ON c.conversation_id = " + name + ".rowid "
                 + "LEFT JOIN main.worker_sessions w ON w.worker_id = c.worker_id "
                 + "WHERE " + name + " MATCH ?3 AND (?4 IS NULL OR w.task_id = ?4) AND (?5 IS NULL OR c.worker_id = ?5) "
                 + "ORDER BY " + (r.order() == Order.NEWEST ? name + ".rowid DESC" : name + ".rank") + " LIMIT ?6";

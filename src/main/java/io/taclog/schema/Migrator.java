@@ -65,6 +65,9 @@ public final class Migrator {
             LOG.info("applied migration {} ({})", m.version(), m.description());
             applied.add(m.version());
         }
+        if (target >= latestVersion()) {
+            db.settleConversations(); // the split layout moves the conversations once the schema is complete
+        }
         return applied;
     }
 

@@ -57,7 +57,7 @@ public final class SearchIndex {
     /** Whether the database has the index (schema v11 or later). */
     public static boolean exists(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_index_state'")) {
+                "SELECT 1 FROM pragma_table_list WHERE name = 'search_index_state' AND schema <> 'temp'")) {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

@@ -36,6 +36,10 @@ public final class Database implements AutoCloseable {
     private final DatabaseSettings settings;
     private final List<TransactionHook> hooks = new CopyOnWriteArrayList<>();
     private final Checkpointer checkpointer;
+    /** Split layout only: the conversations file, its checkpointer, and the record that repairs a cut commit. */
+    private Path conversations;
+    private Checkpointer conversationsCheckpointer;
+    private ConversationsRedo redo;
     /** Non-null for a fresh load ({@link FreshLoad}): the name the file takes when it is closed. */
     private final Path publishAs;
     /** A fresh load's file forced to disk as it grows (null otherwise). */
@@ -48,6 +52,10 @@ public final class Database implements AutoCloseable {
      */
     public interface TransactionHook {
         void beforeWork() throws SQLException;
+
+        /** Inside the transaction, after the caller's work, just before COMMIT. */
+        default void beforeCommit() throws SQLException {
+        }
 
         void afterCommit();
 
@@ -64,19 +72,109 @@ public final class Database implements AutoCloseable {
         this.periodicSync = publishAs == null ? null : new PeriodicSync(path, 500);
     }
 
-    /** Opens (creating if needed) the database for writing. Migrations are applied by the caller. */
+    /**
+     * Opens (creating if needed) the database for writing. Migrations are applied by the caller. A split database
+     * (docs/storage.md) gets its conversations file attached: the one {@code settings} names, else the one it names
+     * itself; a file that cannot be its conversations file is refused ({@link ConversationsFileRefused}) before
+     * anything is written.
+     */
     public static Database open(Path path, DatabaseSettings settings) throws SQLException {
+        ConversationsFile.Plan plan = settings.conversations() == null ? null
+                : ConversationsFile.check(path, settings.conversations());
         createParent(path);
         SQLiteConfig cfg = writerConfig(settings);
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         Connection c = cfg.createConnection("jdbc:sqlite:" + path);
-        try (Statement st = c.createStatement()) {
-            // WAL is switched on here, after the driver set the page size: a new file is created with the log,
-            // and its page size cannot change once it has one
-            st.execute("PRAGMA journal_mode = WAL");
-            st.execute("PRAGMA wal_autocheckpoint = 0"); // the checkpointer thread does it, off the commit path
+        try {
+            if (plan == null) {
+                ConversationsFile.Link link = ConversationsFile.link(c);
+                if (link != null) {
+                    plan = ConversationsFile.check(path, Path.of(link.path()));
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                // WAL is switched on here, after the driver set the page size: a new file is created with the log,
+                // and its page size cannot change once it has one
+                st.execute("PRAGMA journal_mode = WAL");
+                st.execute("PRAGMA wal_autocheckpoint = 0"); // the checkpointer thread does it, off the commit path
+            }
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
         }
-        return new Database(path, c, settings, new Checkpointer(path, settings.busyTimeoutMillis(), 200), null);
+        Database db = new Database(path, c, settings, new Checkpointer(path, settings.busyTimeoutMillis(), 200), null);
+        if (plan != null) {
+            try {
+                db.attachConversations(plan);
+            } catch (SQLException | RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        }
+        return db;
+    }
+
+    /** Attaches the split layout's conversations file to the writer connection, with the writer's settings. */
+    private void attachConversations(ConversationsFile.Plan plan) throws SQLException {
+        String s = ConversationsFile.SCHEMA;
+        try (PreparedStatement ps = writer.prepareStatement("ATTACH DATABASE ? AS " + s)) {
+            ps.setString(1, plan.path().toString());
+            ps.execute();
+        }
+        try (Statement st = writer.createStatement()) {
+            st.execute("PRAGMA " + s + ".page_size = " + settings.pageSize()); // a new file only, as for the main file
+            st.execute("PRAGMA " + s + ".journal_mode = WAL");
+            st.execute("PRAGMA " + s + ".synchronous = NORMAL");
+            st.execute("PRAGMA " + s + ".journal_size_limit = " + 64 * 1024 * 1024);
+            st.execute("PRAGMA " + s + ".cache_size = " + -settings.cacheKib());
+        }
+        conversations = plan.path();
+        CrashBetweenCommits crash = CrashBetweenCommits.fromSystemProperty(conversations);
+        if (crash == null) { // the test hook copies the file between commits: no checkpoint may change it meanwhile
+            conversationsCheckpointer = new Checkpointer(conversations, settings.busyTimeoutMillis(), 200);
+        }
+        ConversationsFile.Link link = ConversationsFile.link(writer);
+        if (link != null && link.split()) {
+            startRecording(crash);
+        }
+    }
+
+    /**
+     * Moves the conversations to the attached file if the main file still holds them (call once the schema is
+     * complete: after the migrations), and records every later commit that changes them ({@link ConversationsRedo}).
+     * Nothing for a single-file database.
+     */
+    public void settleConversations() throws SQLException {
+        if (conversations == null) {
+            return;
+        }
+        if (withWriter(ConversationsLayout::mustMove)) {
+            ConversationsLayout.move(this, conversations);
+        }
+        startRecording(CrashBetweenCommits.fromSystemProperty(conversations));
+    }
+
+    private void startRecording(CrashBetweenCommits crash) throws SQLException {
+        lock.lock();
+        try {
+            ConversationsFile.Link link = ConversationsFile.link(writer);
+            if (!link.path().equals(conversations.toString())) {
+                try (PreparedStatement ps = writer.prepareStatement("UPDATE main." + ConversationsFile.LINK_TABLE
+                        + " SET path = ? WHERE id = 1")) { // the same file, found at a new place (a disk remounted)
+                    ps.setString(1, conversations.toString());
+                    ps.executeUpdate();
+                }
+            }
+            redo = ConversationsRedo.install(writer, crash);
+        } finally {
+            lock.unlock();
+        }
+        write(c -> null); // repairs a commit a crash cut in two before anything else is written
+    }
+
+    /** The split layout's conversations file, or null for a single-file database. */
+    public Path conversationsPath() {
+        return conversations;
     }
 
     /**
@@ -149,13 +247,25 @@ public final class Database implements AutoCloseable {
             while (true) {
                 try {
                     exec("BEGIN IMMEDIATE");
+                    if (redo != null) {
+                        redo.beforeWork();
+                    }
                     for (TransactionHook h : hooks) {
                         h.beforeWork();
                     }
                     T result = work.run(writer);
+                    if (redo != null) {
+                        redo.beforeCommit();
+                    }
                     exec("COMMIT");
                     if (checkpointer != null) {
                         checkpointer.committed();
+                    }
+                    if (redo != null) {
+                        redo.afterCommit();
+                        if (conversationsCheckpointer != null) {
+                            conversationsCheckpointer.committed();
+                        }
                     }
                     hooks.forEach(TransactionHook::afterCommit);
                     return result;
@@ -214,6 +324,9 @@ public final class Database implements AutoCloseable {
     }
 
     private void rollbackQuietly() {
+        if (redo != null) {
+            redo.afterRollback();
+        }
         hooks.forEach(TransactionHook::afterRollback);
         try {
             if (!writer.getAutoCommit()) {
@@ -293,6 +406,9 @@ public final class Database implements AutoCloseable {
     private void closeConnection() {
         if (checkpointer != null) {
             checkpointer.close();
+        }
+        if (conversationsCheckpointer != null) {
+            conversationsCheckpointer.close();
         }
         lock.lock();
         try {

@@ -3,7 +3,9 @@ package io.taclog.sink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -26,6 +28,42 @@ public final class ReadOnlyDatabase {
         cfg.setReadOnly(true);
         cfg.setOpenMode(SQLiteOpenMode.READONLY);
         cfg.setBusyTimeout(busyTimeoutMillis);
-        return cfg.createConnection("jdbc:sqlite:" + path);
+        Connection c = cfg.createConnection("jdbc:sqlite:" + path);
+        try {
+            attachConversations(c);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * A split database's conversations file, attached read-only (as the connection is) under the name the seed's
+     * queries use. A file that is missing or is not this database's is left out: every query that does not read the
+     * conversations still answers, and {@link ConversationsFile#attached} tells the caller.
+     */
+    private static void attachConversations(Connection c) throws SQLException {
+        ConversationsFile.Link link = ConversationsFile.link(c);
+        if (link == null || !link.split()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("ATTACH DATABASE ? AS " + ConversationsFile.SCHEMA)) {
+            ps.setString(1, link.path());
+            ps.execute();
+        } catch (SQLException e) {
+            return; // cannot be opened (a disk that went away)
+        }
+        ConversationsFile.Identity id;
+        try {
+            id = ConversationsFile.identity(c, ConversationsFile.SCHEMA);
+        } catch (SQLException e) {
+            id = null; // not a database (a file that replaced it)
+        }
+        if (id == null || !id.fileId().equals(link.fileId())) {
+            try (Statement s = c.createStatement()) {
+                s.execute("DETACH DATABASE " + ConversationsFile.SCHEMA);
+            }
+        }
     }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class SeedQueriesIT {
 
-    private static Db db;
-    private static String doc;
+    static Db db;
+    static String doc;
 
     @BeforeAll
     static void demo() throws Exception {
@@ -34,7 +34,7 @@ class SeedQueriesIT {
     }
 
     /** Runs a statement that docs/queries.md must show exactly as it is run here. */
-    private static List<Map<String, Object>> q(String sql, Object... args) {
+    static List<Map<String, Object>> q(String sql, Object... args) {
         assertTrue(doc.contains(sql), "docs/queries.md lacks:\n" + sql);
         return db.rows(sql, args);
     }

@@ -1,5 +1,6 @@
 package io.taclog.testing;
 
+import io.taclog.sink.ConversationsFile;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,12 +21,23 @@ public final class Sql {
     private Sql() {
     }
 
-    /** A new connection (read-write, busy timeout 10 s); the caller closes it. */
+    /**
+     * A new connection (read-write, busy timeout 10 s), with a split database's conversations file attached as the
+     * readers attach it; the caller closes it.
+     */
     public static Connection connect(Path db) {
         Properties p = new Properties();
         p.setProperty("busy_timeout", "10000");
         try {
-            return DriverManager.getConnection("jdbc:sqlite:" + db, p);
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + db, p);
+            ConversationsFile.Link link = ConversationsFile.link(c);
+            if (link != null && link.split()) {
+                try (PreparedStatement ps = c.prepareStatement("ATTACH DATABASE ? AS " + ConversationsFile.SCHEMA)) {
+                    ps.setString(1, link.path());
+                    ps.execute();
+                }
+            }
+            return c;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open " + db, e);
         }

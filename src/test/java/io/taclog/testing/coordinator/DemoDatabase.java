@@ -20,6 +20,7 @@ public final class DemoDatabase {
     }
 
     private static Built tac8;
+    private static Built tac8Split;
     private static Built events;
 
     private DemoDatabase() {
@@ -33,6 +34,14 @@ public final class DemoDatabase {
         return tac8;
     }
 
+    /** The TAC-8 demo in the split layout: the conversations in a second file, in a directory of its own. */
+    public static synchronized Built tac8Split() {
+        if (tac8Split == null) {
+            tac8Split = build("samples/taclog.properties", "demo-split.db", "external/conversations.db");
+        }
+        return tac8Split;
+    }
+
     /** The same story as JSONL events, with the same transcripts. */
     public static synchronized Built events() {
         if (events == null) {
@@ -42,13 +51,24 @@ public final class DemoDatabase {
     }
 
     private static Built build(String config, String name) {
+        return build(config, name, null);
+    }
+
+    private static Built build(String config, String name, String conversations) {
         try {
             Path dir = Files.createTempDirectory("taclog-demo");
             Path db = dir.resolve(name);
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("backfill", "--config", config,
+                    "--db", db.toString(), "--no-progress"));
+            if (conversations != null) {
+                Path file = dir.resolve(conversations);
+                Files.createDirectories(file.getParent());
+                args.addAll(java.util.List.of("--set", "taclog.db.conversations=" + file));
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             long t0 = System.nanoTime();
-            int code = Main.run(new String[] {"backfill", "--config", config, "--db", db.toString(), "--no-progress"},
+            int code = Main.run(args.toArray(String[]::new),
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
                             StandardCharsets.UTF_8));
             long millis = (System.nanoTime() - t0) / 1_000_000;
