@@ -521,15 +521,17 @@ public final class DashboardData {
     static final String MARK_CLOSE = "\u0003";
 
     /**
-     * One page of full-text hits ({@link SearchQuery}, the same search as {@code taclog query search}), best match
-     * first, each with what the page shows beside it (whether a tool call failed, a subagent's turn, the block's
+     * One page of full-text hits ({@link SearchQuery}, the same search as {@code taclog query search}), newest
+     * first: FTS5 hands matches out newest first and the page stops after its rows, so a word in two million rows
+     * takes milliseconds, where best match first scores every match (about a second on the benchmark database;
+     * {@code query search --order rank} does that). Each hit comes with what the page shows beside it (whether a tool call failed, a subagent's turn, the block's
      * length). Rows the search index has not reached yet are searched directly, so the answer is complete; the
      * page says how many there were.
      */
     public Map<String, Object> search(Connection c, String text, String taskId, int page, int size)
             throws SQLException {
         SearchQuery.Result r = new SearchQuery(c).run(SearchQuery.Request.of(text).withTask(taskId)
-                .withPage(size, (page - 1) * size).withMarks(MARK_OPEN, MARK_CLOSE));
+                .withOrder(SearchQuery.Order.NEWEST).withPage(size, (page - 1) * size).withMarks(MARK_OPEN, MARK_CLOSE));
         Map<Long, Map<String, Object>> extra = new HashMap<>();
         if (!r.hits().isEmpty()) {
             StringBuilder ids = new StringBuilder("[");

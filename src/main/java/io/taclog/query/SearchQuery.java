@@ -249,6 +249,7 @@ public final class SearchQuery {
                 + "FROM " + table + " JOIN " + schema + "conversations c ON c.conversation_id = " + name + ".rowid "
                 + "LEFT JOIN main.worker_sessions w ON w.worker_id = c.worker_id "
                 + "WHERE " + name + " MATCH ?3 AND (?4 IS NULL OR w.task_id = ?4) AND (?5 IS NULL OR c.worker_id = ?5) "
+                + "AND " + name + ".rowid BETWEEN ?7 AND ?8 "
                 + "ORDER BY " + (r.order() == Order.NEWEST ? name + ".rowid DESC" : name + ".rank") + " LIMIT ?6";
         List<Hit> out = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement(sql)) {
@@ -258,6 +259,9 @@ public final class SearchQuery {
             ps.setString(4, r.taskId());
             ps.setString(5, r.workerId());
             ps.setInt(6, want);
+            long[] range = rowRange(r, schema);
+            ps.setLong(7, range[0]);
+            ps.setLong(8, range[1]);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Hit(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
@@ -273,6 +277,28 @@ public final class SearchQuery {
             throw e;
         }
         return out;
+    }
+
+    /**
+     * The first and last conversation row of the searched task or worker (every row when the search has neither).
+     * FTS5 walks its matches by rowid within these bounds: a word found in two million rows, searched in one task,
+     * reads the matches between the task's first and last row, not every match newer than the task.
+     */
+    private long[] rowRange(Request r, String schema) throws SQLException {
+        if (r.taskId() == null && r.workerId() == null) {
+            return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+        }
+        try (PreparedStatement ps = db.prepareStatement("SELECT MIN(conversation_id), MAX(conversation_id) FROM "
+                + schema + "conversations WHERE worker_id IN (SELECT worker_id FROM main.worker_sessions "
+                + "WHERE task_id = ?1 AND ?2 IS NULL UNION ALL SELECT ?2 WHERE ?2 IS NOT NULL)")) {
+            ps.setString(1, r.taskId());
+            ps.setString(2, r.workerId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long first = rs.getLong(1);
+                return rs.wasNull() ? new long[] {1, 0} : new long[] {first, rs.getLong(2)};
+            }
+        }
     }
 
     /**

@@ -397,7 +397,7 @@ class DashboardHttpIT {
         }
         assertTrue(inResult, "the marker is found in the tool result that holds it: " + hits);
         CliRun r = CliRun.of("query", "search", DashboardFixtures.MARKER, "--db", hostileDb.toString(), "--format",
-                "json", "--limit", "50");
+                "json", "--limit", "50", "--order", "newest"); // the page lists newest first
         assertEquals(0, r.code(), r.err());
         JsonNode cli = JSON.readTree(r.out()).get("hits");
         assertEquals(cli.size(), rows.size(), "the page and taclog query search find the same blocks");
