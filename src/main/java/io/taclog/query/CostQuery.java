@@ -77,9 +77,14 @@ public final class CostQuery {
             } else {
                 bindCalls(ps, 1, window.fromText(), window.untilText());
             }
+            // a column the grouping leaves empty is not read: a year is over 100,000 cells, and each text read
+            // through the driver is a native call and a new string
+            boolean grouped = by == CostGrouping.TASK || by == CostGrouping.WORKER || by == CostGrouping.SESSION;
+            boolean hourly = by.timeBucketed();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    cells.add(new Cell(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    cells.add(new Cell(rs.getString(1), grouped ? rs.getString(2) : "", hourly ? rs.getString(3) : "",
+                            rs.getString(4),
                             rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getDouble(10),
                             rs.getLong(11)));
                 }
