@@ -38,7 +38,9 @@ public final class Migrations {
             new Migration(12, "monthly archives: the state of each archived month",
                     "db/migration/V012__monthly_archives.sql"),
             new Migration(13, "indexes for cost cells by hour and tool calls by time",
-                    "db/migration/V013__cost_cells_by_hour.sql"));
+                    "db/migration/V013__cost_cells_by_hour.sql"),
+            new Migration(14, "the raw JSONL archive: the byte ranges archived per file generation",
+                    "db/migration/V014__raw_archive.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();
