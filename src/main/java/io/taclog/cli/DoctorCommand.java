@@ -82,6 +82,7 @@ public final class DoctorCommand implements Callable<Integer> {
                     + (k.oldest() == null ? "none" : k.oldest()));
         }
         line(out, "archives", r.archives());
+        line(out, "raw archive", r.rawArchive());
         line(out, "spool", r.spool());
         out.println();
         Tabular t;

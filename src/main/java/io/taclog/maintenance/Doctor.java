@@ -1,5 +1,6 @@
 package io.taclog.maintenance;
 
+import io.taclog.rawarchive.RawArchiveStatus;
 import io.taclog.schema.Migrations;
 import io.taclog.sink.ReadOnlyDatabase;
 import java.io.IOException;
@@ -27,7 +28,8 @@ public final class Doctor {
                          Double fragmentationPercent, String quickCheck, boolean healthy, String sizesSource,
                          List<ObjectSize> objects, Map<String, Long> rows, BackupLog.Entry lastBackup,
                          List<String> deferredIndexes, Map<String, Long> filesByState, Long rejectedLines,
-                         Long rejectedFragments, CommitLog commitLog, String archives, String spool) {
+                         Long rejectedFragments, CommitLog commitLog, String archives, String rawArchive,
+                         String spool) {
     }
 
     /** A table or index and the bytes of its pages (dbstat). */
@@ -64,7 +66,7 @@ public final class Doctor {
         return new Report(db.toString(), b.version, Migrations.latestVersion(),
                 b.version != null && b.version < Migrations.latestVersion(), files, b.pageSize, b.pageCount,
                 b.freelist, fragmentation, b.quickCheck, healthy, b.sizesSource, b.objects, b.rows, b.lastBackup,
-                b.deferred, b.byState, b.rejectedLines, b.rejectedFragments, b.commitLog, b.archives, NOT_BUILT);
+                b.deferred, b.byState, b.rejectedLines, b.rejectedFragments, b.commitLog, b.archives, b.rawArchive, NOT_BUILT);
     }
 
     private static Map<String, Long> fileBytes(Path db) {
@@ -97,6 +99,7 @@ public final class Doctor {
         Long rejectedFragments;
         CommitLog commitLog;
         String archives = "none (schema without archives)";
+        String rawArchive = "none (schema without the raw archive)";
 
         void read(Connection c) throws SQLException {
             pageSize = scalar(c, "PRAGMA page_size");
@@ -121,6 +124,9 @@ public final class Doctor {
             }
             if (Tables.exists(c, "archives")) {
                 archives = archives(c);
+            }
+            if (Tables.exists(c, "raw_archive_segments")) {
+                rawArchive = RawArchiveStatus.read(c).describe();
             }
             if (Tables.exists(c, "ingest_commits")) {
                 String oldest;
