@@ -88,7 +88,8 @@ public final class ArchiveRawCommand implements Callable<Integer> {
         } catch (RawArchiveRefused e) {
             throw new CliException(Main.USAGE, e.getMessage() + "; nothing was changed");
         } catch (SQLException | IOException e) {
-            throw new CliException(Main.FAILURE, "raw archive into " + settings.dir() + " failed: " + e.getMessage(), e);
+            throw new CliException(Main.FAILURE, "raw archive into " + settings.dir() + " failed: " + e.getMessage(),
+                    e);
         }
         print(out, settings, o);
         return Main.OK;

@@ -118,9 +118,9 @@ public final class ArchiveIndex {
             if (gap != null) {
                 after.add(e);
             } else if (e.from() < expected) {
-                throw new RawArchiveRefused("the raw archive lists bytes [" + e.from() + "," + Math.min(e.to(), expected)
-                        + ") of generation " + id + " (" + e.path() + ") twice, in " + where(previous) + " and "
-                        + where(e));
+                throw new RawArchiveRefused("the raw archive lists bytes [" + e.from() + ","
+                        + Math.min(e.to(), expected) + ") of generation " + id + " (" + e.path() + ") twice, in "
+                        + where(previous) + " and " + where(e));
             } else if (e.from() > expected) {
                 gap = "bytes [" + expected + "," + e.from() + ") are in no segment";
                 after.add(e);

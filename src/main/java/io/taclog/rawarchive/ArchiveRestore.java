@@ -135,7 +135,8 @@ public final class ArchiveRestore {
         int segments = 0;
         for (ArchivedGeneration g : index.generations()) {
             if (g.gap() != null) {
-                gaps.add("file " + g.id() + " (" + g.path() + "): " + g.gap() + "; restored up to byte " + g.end());
+                gaps.add("file " + g.id() + " (" + g.path() + "): " + g.gap() + (g.chain().isEmpty()
+                        ? "; nothing of it is restored" : "; restored up to byte " + g.end()));
             }
             if (g.chain().isEmpty()) {
                 continue; // nothing from its start: no line of it can be parsed as it was
@@ -154,7 +155,8 @@ public final class ArchiveRestore {
             // the segment ending at `from` too: the database's offset marker is checked against its last bytes
             List<ManifestEntry> needed = g.chain().stream().filter(e -> e.to() >= from && e.to() > e.from()).toList();
             try (GenerationBytes bytes = GenerationBytes.unpack(index.raw(), needed, tempDir)) {
-                if (had != null && !Fingerprints.markerMatches(bytes.channel(), from, had.marker(), had.markerLength())) {
+                if (had != null
+                        && !Fingerprints.markerMatches(bytes.channel(), from, had.marker(), had.markerLength())) {
                     problems.add("file " + g.id() + " (" + g.path() + "): the database's committed offset " + from
                             + " does not fall on the archived bytes' line it names; left as it is");
                     continue;

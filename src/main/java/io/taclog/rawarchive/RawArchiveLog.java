@@ -45,6 +45,12 @@ public final class RawArchiveLog {
         String stateAtArchivedTo() {
             return lastRowState == null ? startState : archivedState;
         }
+
+        /** The generation as it was when the range {@code r} was recorded: committed up to its end. */
+        Generation upTo(Row r) {
+            return new Generation(fileId, identity, path, startState, adoptedFrom, state, r.to(), r.endMarker(),
+                    r.endMarkerLength(), r.endState(), lastCommitAt, firstSeenAt, r.from(), null, null, 0, null, null);
+        }
     }
 
     /** A row of raw_archive_segments. */
@@ -190,8 +196,8 @@ public final class RawArchiveLog {
         }
         db.write(c -> {
             PreparedStatement ps = db.prepare("INSERT INTO raw_archive_segments(file_id, start_offset, end_offset, "
-                    + "state, archive_dir, segment, sha256, compressed_bytes, end_marker, end_marker_length, end_state, "
-                    + "reason, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                    + "state, archive_dir, segment, sha256, compressed_bytes, end_marker, end_marker_length, "
+                    + "end_state, reason, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
                     + "ON CONFLICT(file_id, start_offset) DO NOTHING");
             for (Row r : rows) {
                 ps.setLong(1, r.fileId());

@@ -64,7 +64,8 @@ final class RestoredFiles {
         db.write(c -> {
             PreparedStatement files = db.prepare("INSERT INTO ingest_files(file_id, source_kind, path, device, inode, "
                     + "first_line_hash, start_offset, committed_offset, start_parse_state, parse_state, state, "
-                    + "state_reason, adopted_from, first_seen_at, state_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                    + "state_reason, adopted_from, first_seen_at, state_changed_at) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
             PreparedStatement ledger = db.prepare("INSERT INTO ingest_ledger(file_id) VALUES (?)");
             PreparedStatement paths = db.prepare("INSERT INTO ingest_file_paths(file_id, path, first_seen_at, "
                     + "last_seen_at) VALUES (?,?,?,?) ON CONFLICT(file_id, path) DO NOTHING");

@@ -85,8 +85,8 @@ final class SegmentFiles {
         try {
             verify(target, bytes, sha256);
         } catch (IOException e) {
-            throw new RawArchiveRefused("segment file " + target + " already exists with other content (" + e.getMessage()
-                    + "); it is left as it is: move it away if it is not the archive's");
+            throw new RawArchiveRefused("segment file " + target + " already exists with other content ("
+                    + e.getMessage() + "); it is left as it is: move it away if it is not the archive's");
         }
     }
 

@@ -86,7 +86,8 @@ class RawArchiveSidecarIT {
         if (!Files.exists(db)) {
             return -1;
         }
-        return Sql.scalar(db, "SELECT COALESCE(MAX(end_offset), -1) FROM raw_archive_segments WHERE state = 'archived'");
+        return Sql.scalar(db, "SELECT COALESCE(MAX(end_offset), -1) FROM raw_archive_segments "
+                + "WHERE state = 'archived'");
     }
 
     private static long sizeOf(Path file) {

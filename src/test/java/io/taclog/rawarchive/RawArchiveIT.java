@@ -175,7 +175,8 @@ class RawArchiveIT {
         write(file, realLines("claude-transcript/claudeless-v2.1.29-hook-stop-d266fdf5-b6a3-46aa-8627-"
                 + "920959a0109a.jsonl"), false);
         backfill(db, watched);
-        assertEquals("superseded", Sql.rows(db, "SELECT state FROM ingest_files WHERE file_id = 1").get(0).get("state"));
+        assertEquals("superseded", Sql.rows(db, "SELECT state FROM ingest_files WHERE file_id = 1").get(0)
+                .get("state"));
         assertEquals(Main.OK, archiveRaw(db, archive, "--idle-seconds", "0").code());
         List<JsonNode> m = manifest(archive);
         assertEquals(List.of(1L, 2L), m.stream().map(e -> e.get("generation").asLong()).toList());
@@ -222,7 +223,8 @@ class RawArchiveIT {
 
         CliRun r = restore(tmp.resolve("b.db"), archive);
         assertEquals(Main.OK, r.code(), r.err());
-        assertTrue(r.err().contains("were gone before they could be archived"), "said, not skipped silently: " + r.err());
+        assertTrue(r.err().contains("were gone before they could be archived"),
+                "said, not skipped silently: " + r.err());
         assertEquals(1, Sql.scalar(tmp.resolve("b.db"), "SELECT COUNT(*) FROM ingest_files"));
     }
 

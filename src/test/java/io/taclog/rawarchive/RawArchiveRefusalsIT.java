@@ -161,7 +161,8 @@ class RawArchiveRefusalsIT {
     void aRestoreIntoADatabaseWithOtherFilesUnderTheArchivesIdsIsRefused() {
         archived();
         Path watched = tmp.resolve("w2");
-        copyReal(watched, "claude-transcript/claudeless-v2.1.29-compact-command-8aa54c1d-5030-4491-be42-e0c416424b8a.jsonl");
+        copyReal(watched, "claude-transcript/claudeless-v2.1.29-compact-command-8aa54c1d-5030-4491-be42-"
+                + "e0c416424b8a.jsonl");
         Path other = tmp.resolve("other.db");
         backfill(other, watched);
         Map<String, Object> before = RawCorpus.facts(other);

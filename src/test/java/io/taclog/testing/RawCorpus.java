@@ -108,8 +108,9 @@ public final class RawCorpus {
         out.put("ledger", Sql.rows(db, "SELECT file_id, lines_read, lines_with_rows, lines_skipped, lines_rejected, "
                 + "fragments_recovered, rows_written, bytes_committed, nul_bytes_skipped, nul_runs_skipped "
                 + "FROM ingest_ledger ORDER BY file_id"));
-        out.put("files", Sql.rows(db, "SELECT file_id, source_kind, path, device, inode, first_line_hash, start_offset, "
-                + "committed_offset, marker_hash, marker_length, parse_state FROM ingest_files ORDER BY file_id"));
+        out.put("files", Sql.rows(db, "SELECT file_id, source_kind, path, device, inode, first_line_hash, "
+                + "start_offset, committed_offset, marker_hash, marker_length, parse_state FROM ingest_files "
+                + "ORDER BY file_id"));
         out.put("skips", Sql.rows(db, "SELECT file_id, reason, lines FROM ingest_skips ORDER BY file_id, reason"));
         out.put("api calls", Sql.rows(db, "SELECT dedup_key, worker_id, model, tokens_input, tokens_output, "
                 + "tokens_cached_read, tokens_cached_write, estimated_cost_usd, source_file_id, source_offset, "
