@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The directory a run writes the raw archive to: checked and prepared before anything is written, locked for one run
@@ -74,10 +75,12 @@ final class ArchiveDirectory {
         }
     }
 
-    /** A name for a segment being written, in raw/ itself: on the file system of its month's folder. */
-    static Path temporaryFile(Path raw) throws IOException {
-        Path temp = Files.createTempFile(raw, RawArchiveLayout.TEMP_PREFIX, RawArchiveLayout.TEMP_SUFFIX);
-        Files.delete(temp); // SegmentFiles.write creates it anew
-        return temp;
+    /**
+     * A name for a segment being written, in raw/ itself (on the file system of its month's folder), not taken yet:
+     * SegmentFiles.write creates it with CREATE_NEW, which fails rather than share a name.
+     */
+    static Path temporaryFile(Path raw) {
+        return raw.resolve(RawArchiveLayout.TEMP_PREFIX + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(),
+                36) + RawArchiveLayout.TEMP_SUFFIX);
     }
 }

@@ -51,7 +51,7 @@ final class InterruptedRuns {
                     }
                     RawArchiveLog.Generation g = RawArchiveLog.generation(c, r.fileId()).orElse(null);
                     if (g == null || !Files.exists(raw.resolve(r.segment()))
-                            && !rewrite(r, g, RawArchiveLog.places(c, g), raw)) {
+                            && !rewrite(r, g, RawArchiveLog.places(c, g, RawArchiveLog.adopters(c)), raw)) {
                         forget.add(r);
                         continue;
                     }
@@ -111,6 +111,7 @@ final class InterruptedRuns {
                 return false;
             }
             SegmentFiles.publish(temp, raw.resolve(r.segment()), r.sha256(), r.to() - r.from());
+            Durable.forceDirectory(raw.resolve(r.segment()).getParent());
             return true;
         } finally {
             Files.deleteIfExists(temp);

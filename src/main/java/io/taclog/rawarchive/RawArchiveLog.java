@@ -10,8 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -105,7 +107,7 @@ public final class RawArchiveLog {
      * Where a generation's bytes may still be: every path it was seen at, then the paths of the copies that adopted
      * it after a copytruncate (their first bytes are this generation's, up to its committed offset).
      */
-    static List<Place> places(Connection c, Generation g) throws SQLException {
+    static List<Place> places(Connection c, Generation g, Map<Long, List<Place>> adopters) throws SQLException {
         Set<Place> out = new LinkedHashSet<>();
         out.add(new Place(Path.of(g.path()), g.identity().key()));
         try (PreparedStatement ps = c.prepareStatement("SELECT path FROM ingest_file_paths WHERE file_id = ? "
@@ -117,17 +119,26 @@ public final class RawArchiveLog {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT f.device, f.inode, p.path FROM ingest_files f "
-                + "JOIN ingest_file_paths p ON p.file_id = f.file_id WHERE f.adopted_from = ? "
-                + "ORDER BY f.file_id, p.last_seen_at DESC")) {
-            ps.setLong(1, g.fileId());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Place(Path.of(rs.getString(3)), new FileKey(rs.getLong(1), rs.getLong(2))));
-                }
+        out.addAll(adopters.getOrDefault(g.fileId(), List.of()));
+        return new ArrayList<>(out);
+    }
+
+    /**
+     * The places of the copies that adopted each generation (by the adopted generation's id), read once per run:
+     * ingest_files has no index on adopted_from, and one look-up per generation read the whole table each time.
+     */
+    static Map<Long, List<Place>> adopters(Connection c) throws SQLException {
+        Map<Long, List<Place>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT f.adopted_from, f.device, f.inode, p.path "
+                + "FROM ingest_files f JOIN ingest_file_paths p ON p.file_id = f.file_id "
+                + "WHERE f.adopted_from IS NOT NULL ORDER BY f.file_id, p.last_seen_at DESC");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                        .add(new Place(Path.of(rs.getString(4)), new FileKey(rs.getLong(2), rs.getLong(3))));
             }
         }
-        return new ArrayList<>(out);
+        return out;
     }
 
     /**

@@ -14,7 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * One run of the raw archive: the committed bytes of every file generation that is complete (truncated or rotated
@@ -100,40 +103,37 @@ public final class RawArchiver {
         }
     }
 
-    /** Decides, from one snapshot of the database, what each generation with unarchived bytes gets; copies them. */
+    /**
+     * Decides, from one snapshot of the database, which generations with unarchived bytes are due, copies them (in
+     * parallel, {@link SegmentCopier}) and sorts out what became of each.
+     */
     private void plan(Path raw, String month, Instant now, Plan plan) throws IOException, SQLException {
         String nowText = Times.format(now);
         try (Connection c = ReadOnlyDatabase.open(db.path(), busyTimeoutMillis)) {
             c.setAutoCommit(false); // one snapshot of offsets, states and recorded ranges
             try {
+                Map<Long, List<RawArchiveLog.Place>> adopters = RawArchiveLog.adopters(c);
+                List<SegmentCopier.Candidate> candidates = new ArrayList<>();
                 for (RawArchiveLog.Generation g : RawArchiveLog.unarchived(c)) {
                     if (RawArchiveLog.WRITING.equals(g.lastRowState())) {
                         continue; // an interrupted range InterruptedRuns could not finish (a problem was reported)
                     }
-                    boolean complete = FileRegistry.SUPERSEDED.equals(g.state());
-                    boolean due = complete || overdue(g, now);
+                    boolean due = FileRegistry.SUPERSEDED.equals(g.state()) || overdue(g, now);
                     if (!due && !olderThan(g.lastCommitAt(), now, settings.idle())) {
                         plan.waiting++;
                         continue;
                     }
-                    SourceBytes.Lookup where = SourceBytes.find(g, RawArchiveLog.places(c, g));
-                    if (where.found() == null) {
-                        gone(g, where.missing(), complete, nowText, plan);
-                        continue;
+                    candidates.add(new SegmentCopier.Candidate(g, RawArchiveLog.places(c, g, adopters), due));
+                }
+                List<SegmentCopier.Result> results = new SegmentCopier(raw, month, now, settings.idle())
+                        .copyAll(candidates);
+                try {
+                    for (int i = 0; i < candidates.size(); i++) {
+                        sort(c, candidates.get(i).generation(), results.get(i), nowText, plan);
                     }
-                    try (SourceBytes.Found f = where.found()) {
-                        if (!due && f.modifiedMillis() > now.minus(settings.idle()).toEpochMilli()) {
-                            plan.waiting++;
-                            continue;
-                        }
-                        Planned p = copy(c, g, f, raw, month, nowText);
-                        if (p == null) {
-                            plan.unreachable++;
-                            plan.problems.add("file " + g.fileId() + " (" + f.path() + ") changed while it was copied");
-                        } else {
-                            plan.segments.add(p);
-                        }
-                    }
+                } catch (SQLException | RuntimeException e) {
+                    SegmentCopier.removeTemporaryFiles(results);
+                    throw e;
                 }
             } finally {
                 c.rollback();
@@ -141,12 +141,32 @@ public final class RawArchiver {
         }
     }
 
+    private void sort(Connection c, RawArchiveLog.Generation g, SegmentCopier.Result result, String now, Plan plan)
+            throws SQLException {
+        if (result instanceof SegmentCopier.Waiting) {
+            plan.waiting++;
+        } else if (result instanceof SegmentCopier.Gone gone) {
+            gone(g, gone.why(), now, plan);
+        } else if (result instanceof SegmentCopier.Changed changed) {
+            plan.unreachable++;
+            plan.problems.add("file " + g.fileId() + " (" + changed.path() + ") changed while it was copied");
+        } else if (result instanceof SegmentCopier.Copied copied) {
+            RawArchiveLog.Row row = new RawArchiveLog.Row(g.fileId(), g.archivedTo(), g.committed(),
+                    RawArchiveLog.WRITING, settings.dir().toString(), copied.name(), copied.written().sha256(),
+                    copied.written().compressedBytes(), g.marker(), g.markerLength(), g.parseState(), null, now);
+            List<ManifestEntry.Observed> observed = RawArchiveLog.observed(c, g.fileId(), g.archivedTo(),
+                    g.committed());
+            plan.segments.add(new Planned(row, entries.next(g, copied.name(), copied.written(), null, observed, now),
+                    copied.temp()));
+        }
+    }
+
     /**
      * A generation whose bytes are in no file: a superseded one never gets them back, so the range is recorded as
      * missed; a live one may be found again (a path that comes back), so it is only reported.
      */
-    private void gone(RawArchiveLog.Generation g, String why, boolean complete, String now, Plan plan) {
-        if (complete) {
+    private void gone(RawArchiveLog.Generation g, String why, String now, Plan plan) {
+        if (FileRegistry.SUPERSEDED.equals(g.state())) {
             plan.missed.add(new RawArchiveLog.Row(g.fileId(), g.archivedTo(), g.committed(), RawArchiveLog.MISSED,
                     settings.dir().toString(), null, null, null, g.marker(), g.markerLength(), g.parseState(), why,
                     now));
@@ -170,30 +190,6 @@ public final class RawArchiver {
         return t == null || !t.isAfter(now.minus(age));
     }
 
-    /** Copies {@code [archivedTo, committed)} into a temporary file; null when the file changed meanwhile. */
-    private Planned copy(Connection c, RawArchiveLog.Generation g, SourceBytes.Found f, Path raw, String month,
-                         String now) throws IOException, SQLException {
-        String name = RawArchiveLayout.segmentName(month, g.identity().kind(), g.path(), g.fileId(), g.archivedTo(),
-                g.committed());
-        Path temp = ArchiveDirectory.temporaryFile(raw);
-        SegmentFiles.Written w;
-        try {
-            w = SegmentFiles.write(f.channel(), g.archivedTo(), g.committed(), temp);
-            if (SourceBytes.check(f.channel(), g) != null) {
-                Files.deleteIfExists(temp);
-                return null;
-            }
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
-            throw new IOException("cannot copy " + f.path() + ": " + e.getMessage(), e);
-        }
-        RawArchiveLog.Row row = new RawArchiveLog.Row(g.fileId(), g.archivedTo(), g.committed(), RawArchiveLog.WRITING,
-                settings.dir().toString(), name, w.sha256(), w.compressedBytes(), g.marker(), g.markerLength(),
-                g.parseState(), null, now);
-        List<ManifestEntry.Observed> observed = RawArchiveLog.observed(c, g.fileId(), g.archivedTo(), g.committed());
-        return new Planned(row, entries.next(g, name, w, null, observed, now), temp);
-    }
-
     /**
      * Records, publishes and lists the copied segments. A name already taken by other bytes refuses the whole run
      * before anything is recorded; one taken by the same bytes (a run that stopped after publishing) is kept.
@@ -210,9 +206,13 @@ public final class RawArchiver {
         }
         List<RawArchiveLog.Row> rows = planned.stream().map(Planned::row).toList();
         RawArchiveLog.insert(db, rows);
+        Set<Path> folders = new LinkedHashSet<>();
         for (Planned p : planned) {
-            SegmentFiles.publish(p.temp(), raw.resolve(p.row().segment()), p.row().sha256(), p.entry().bytes());
+            Path target = raw.resolve(p.row().segment());
+            SegmentFiles.publish(p.temp(), target, p.row().sha256(), p.entry().bytes());
+            folders.add(target.getParent());
         }
+        folders.forEach(Durable::forceDirectory); // the new names, once per folder rather than once per segment
         Manifest.append(RawArchiveLayout.manifest(raw, month), planned.stream().map(Planned::entry).toList());
         RawArchiveLog.markArchived(db, rows, now);
     }

@@ -67,7 +67,7 @@ final class SegmentFiles {
     /**
      * Gives the written temporary file its name. When the name is taken by a segment with the same bytes (a run
      * that stopped after publishing it), that one stays and the temporary file goes; any other file there is left
-     * as it is and refused.
+     * as it is and refused. The caller forces the target's folder (once for all the segments it publishes).
      */
     static void publish(Path temp, Path target, String sha256, long bytes) throws IOException {
         Files.createDirectories(target.getParent());
@@ -77,7 +77,6 @@ final class SegmentFiles {
             checkExisting(target, sha256, bytes);
         }
         Files.delete(temp);
-        Durable.forceDirectory(target.getParent());
     }
 
     /** A file already at a segment's name must hold exactly the segment's bytes. */
