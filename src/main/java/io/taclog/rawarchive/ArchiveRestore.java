@@ -20,9 +20,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@code taclog backfill --from-archive DIR}: re-ingests the archived bytes as if they were the original files, with
@@ -60,25 +65,41 @@ public final class ArchiveRestore {
     }
 
     /**
-     * Unpacks every segment and checks its size and SHA-256 (reading only). Every corrupt or missing segment is
-     * counted; any refuses the restore.
+     * Unpacks every segment and checks its size and SHA-256 (reading only; on every core). Every corrupt or missing
+     * segment is counted; any refuses the restore.
      */
     public int verifySegments() {
-        List<String> bad = new ArrayList<>();
-        int n = 0;
-        for (ManifestEntry e : index.segments()) {
-            try {
-                SegmentFiles.verify(index.raw().resolve(e.segment()), e.bytes(), e.sha256());
-                n++;
-            } catch (IOException ex) {
-                bad.add(ex.getMessage());
+        List<ManifestEntry> segments = index.segments();
+        List<String> bad = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<Future<?>> checks = new ArrayList<>();
+            for (ManifestEntry e : segments) {
+                checks.add(pool.submit(() -> {
+                    try {
+                        SegmentFiles.verify(index.raw().resolve(e.segment()), e.bytes(), e.sha256());
+                    } catch (IOException ex) {
+                        bad.add(ex.getMessage());
+                    }
+                }));
             }
+            for (Future<?> f : checks) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RawArchiveRefused("interrupted while checking the segments", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         if (!bad.isEmpty()) {
-            throw new RawArchiveRefused(bad.size() + " of " + (n + bad.size()) + " segments are corrupt or missing: "
-                    + String.join("; ", bad.subList(0, Math.min(5, bad.size()))) + (bad.size() > 5 ? "; ..." : ""));
+            List<String> sorted = bad.stream().sorted().toList();
+            throw new RawArchiveRefused(bad.size() + " of " + segments.size() + " segments are corrupt or missing: "
+                    + String.join("; ", sorted.subList(0, Math.min(5, bad.size()))) + (bad.size() > 5 ? "; ..." : ""));
         }
-        return n;
+        return segments.size();
     }
 
     /**
@@ -126,7 +147,13 @@ public final class ArchiveRestore {
         List<ArchivedGeneration> create = index.generations().stream()
                 .filter(g -> !existing.containsKey(g.id()) && !g.chain().isEmpty()).toList();
         RestoredFiles.create(db, create, index, now);
-        RestoreBatches batches = new RestoreBatches(parser, writer, BATCH_LINES, BATCH_BYTES);
+        try (RestoreBatches batches = new RestoreBatches(parser, writer, BATCH_LINES, BATCH_BYTES)) {
+            return restore(db, batches, existing, create.size(), tempDir, started);
+        }
+    }
+
+    private Result restore(Database db, RestoreBatches batches, Map<Long, RestoredFiles.Existing> existing, int created,
+                           Path tempDir, long started) throws SQLException, IOException {
         List<String> gaps = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<RawArchiveLog.Row> rows = new ArrayList<>();
@@ -166,9 +193,9 @@ public final class ArchiveRestore {
             segments += (int) needed.stream().filter(e -> e.to() > from).count();
             rows.addAll(records(g));
         }
-        batches.flush();
+        batches.finish();
         RawArchiveLog.insert(db, rows); // the restored database knows what is archived: it never archives it again
-        return new Result(create.size(), continued, complete, segments, batches.bytesCommitted(),
+        return new Result(created, continued, complete, segments, batches.bytesCommitted(),
                 batches.linesCommitted(), gaps, problems, Duration.ofNanos(System.nanoTime() - started));
     }
 
