@@ -43,7 +43,7 @@ public record RawArchiveStatus(long segments, long files, long bytes, long compr
         String lastSegment = null;
         String lastDir = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT recorded_at, segment, archive_dir FROM "
-                + "raw_archive_segments WHERE state = 'archived' ORDER BY recorded_at DESC LIMIT 1");
+                + "raw_archive_segments WHERE state = 'archived' ORDER BY recorded_at DESC, file_id DESC LIMIT 1");
              ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
                 lastAt = rs.getString(1);
