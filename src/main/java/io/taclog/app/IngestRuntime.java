@@ -11,6 +11,10 @@ import io.taclog.ingest.BatchParser;
 import io.taclog.ingest.IngestMonitor;
 import io.taclog.ingest.SourceKindParser;
 import io.taclog.maintenance.Maintenance;
+import io.taclog.rawarchive.RawArchiveSettings;
+import io.taclog.rawarchive.RawArchiveTask;
+import io.taclog.rawarchive.RawArchiver;
+import io.taclog.rawarchive.SourceRoots;
 import io.taclog.schema.Migrator;
 import io.taclog.search.SearchIndexer;
 import io.taclog.sink.BatchWriter;
@@ -50,6 +54,7 @@ public final class IngestRuntime implements AutoCloseable {
     private final Maintenance maintenance;
     private final SearchIndexer searchIndexer;
     private final AlertCheck alerts;
+    private final RawArchiveTask rawArchive;
 
     private IngestRuntime(TaclogConfig config, Database db, Outbox outbox, boolean backfill, Clock clock) {
         this.config = config;
@@ -70,6 +75,14 @@ public final class IngestRuntime implements AutoCloseable {
         this.searchIndexer = new SearchIndexer(db, clock, !backfill && config.get(ConfigKeys.SEARCH_ENABLED),
                 SEARCH_TICK_BUDGET, 1.0);
         this.alerts = new AlertCheck(db, AlertSettings.of(config), clock, !backfill);
+        this.rawArchive = new RawArchiveTask(backfill ? null : rawArchiver(config, db, clock));
+    }
+
+    /** The raw JSONL archive's archiver, or null when taclog.raw-archive.enabled is off (docs/storage.md). */
+    private static RawArchiver rawArchiver(TaclogConfig config, Database db, Clock clock) {
+        RawArchiveSettings s = RawArchiveSettings.of(config);
+        return s.enabled() ? new RawArchiver(db, s, SourceRoots.of(config), config.get(ConfigKeys.DB_BUSY_TIMEOUT),
+                clock) : null;
     }
 
     /** Opens and migrates the database and wires the pipeline. */
@@ -192,6 +205,11 @@ public final class IngestRuntime implements AutoCloseable {
     /** The alert rules and their delivery (routes/alerts.camel.yaml, docs/alerts.md); idle in a backfill. */
     public AlertCheck alerts() {
         return alerts;
+    }
+
+    /** Copies idle files into the raw archive (routes/maintenance.camel.yaml); idle in a backfill or when off. */
+    public RawArchiveTask rawArchive() {
+        return rawArchive;
     }
 
     public Formats formats() {

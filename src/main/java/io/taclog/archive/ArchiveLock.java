@@ -9,9 +9,10 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One archive run at a time per archive directory (the command and the sidecar's daily check could otherwise both
- * write the same month): an OS lock on a file in it, released when the run ends or its process dies.
+ * write the same month): an OS lock on a file in it, released when the run ends or its process dies. The raw JSONL
+ * archive takes a lock of its own name, so a monthly archive and a raw archive run do not wait for each other.
  */
-final class ArchiveLock implements AutoCloseable {
+public final class ArchiveLock implements AutoCloseable {
 
     static final String NAME = ".taclog-archive.lock";
 
@@ -25,7 +26,12 @@ final class ArchiveLock implements AutoCloseable {
 
     /** Takes the lock, or fails at once when another run holds it. */
     static ArchiveLock acquire(Path dir) throws IOException {
-        FileChannel ch = FileChannel.open(dir.resolve(NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return acquire(dir, NAME);
+    }
+
+    /** Takes the lock file {@code name} in {@code dir}, or fails at once when another run holds it. */
+    public static ArchiveLock acquire(Path dir, String name) throws IOException {
+        FileChannel ch = FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
         try {
             l = ch.tryLock();

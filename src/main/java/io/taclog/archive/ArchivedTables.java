@@ -37,15 +37,17 @@ public final class ArchivedTables {
      * Tables that never move. The ingest bookkeeping is the ledger of every line ever read: its offsets keep the
      * sidecar from reading archived lines again (which would store them twice) and validate proves archived lines
      * with it. The rest is working state of the writer (estimates of a running backfill, facts waiting for their
-     * worker, indexes to build), the outbox's delivery state, and logs of backups and archives. The full-text
+     * worker, indexes to build), the outbox's delivery state, and logs of backups, archives and the raw JSONL archive
+     * (which byte ranges of the ingested files are archived: they belong with the offsets). The full-text
      * search index (FTS5, schema v11, with the tables FTS5 keeps it in) serves the database's own rows: the
      * archive takes a month's rows out of it in the transaction that deletes them ({@code SearchIndex.forget}). So do
      * the hourly cost cells (schema v16): their triggers take the month's calls out as the archive deletes them.
      */
     public static final List<String> STAYING = Stream.concat(Stream.of("ingest_files", "ingest_file_paths",
             "ingest_ledger", "ingest_skips", "ingest_rejects", "ingest_commits", "pending_estimates", "time_anchors",
-            "deferred_facts", "deferred_indexes", "outbox", "outbox_cursor", "backups", "archives", "schema_version",
-            ApiCallHours.TABLE, SearchIndex.TABLE), SearchIndex.STORAGE_TABLES.stream()).toList();
+            "deferred_facts", "deferred_indexes", "outbox", "outbox_cursor", "backups", "archives",
+            "raw_archive_segments", "schema_version", ApiCallHours.TABLE, SearchIndex.TABLE),
+            SearchIndex.STORAGE_TABLES.stream()).toList();
 
     /** Views of the schema: queries over archives get their own versions of them ({@link ArchiveViews}). */
     public static final List<String> VIEWS = List.of("tool_calls", "unlinked_records");

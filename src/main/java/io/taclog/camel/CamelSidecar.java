@@ -37,6 +37,7 @@ public final class CamelSidecar {
         main.bind("outboxAcknowledge", new OutboxAcknowledgeProcessor(runtime.outbox()));
         main.bind("maintenance", runtime.maintenance());
         main.bind("searchIndexer", runtime.searchIndexer());
+        main.bind("rawArchive", runtime.rawArchive());
         main.bind("alertCheck", runtime.alerts());
         runtime.formats().camelBeans().forEach(main::bind);
         // one work-queue route per configured tasks.md, from the YAML template (Camel Main collects route builders)

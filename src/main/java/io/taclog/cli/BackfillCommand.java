@@ -40,6 +40,11 @@ public final class BackfillCommand implements Callable<Integer> {
             description = "Give up after this many seconds (0 = no limit).")
     long timeoutSeconds;
 
+    @Option(names = "--from-archive", paramLabel = "DIR", description = "Re-ingest the raw archive in DIR "
+            + "(taclog archive-raw) instead of the configured sources: the same rows as the original ingest, also "
+            + "when the original files are gone.")
+    Path fromArchive;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -71,6 +76,13 @@ public final class BackfillCommand implements Callable<Integer> {
         TaclogConfig config = sources.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (fromArchive != null) {
+            if (sources.namesSources()) {
+                throw new CliException(Main.USAGE, "--from-archive reads only the archive: leave out --watch and the "
+                        + "--coordinator-* flags");
+            }
+            return ArchiveBackfill.run(config, fromArchive, out, err);
+        }
         try (IngestRuntime runtime = IngestRuntime.openBackfill(config)) {
             BackfillReport report = new BackfillReport(runtime);
             report.before();

@@ -34,6 +34,7 @@ public final class CommandTree {
         COMMANDS.put("doctor", DoctorCommand::new);
         COMMANDS.put("search-index", SearchIndexCommand::new);
         COMMANDS.put("archive", ArchiveCommand::new);
+        COMMANDS.put("archive-raw", ArchiveRawCommand::new);
         COMMANDS.put("query", QueryCommand::new);
         COMMANDS.put("export", ExportCommand::new);
         COMMANDS.put("prices", PricesCommand::new);

@@ -83,6 +83,7 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         line(out, "archives", r.archives());
         line(out, "conversations", r.conversations());
+        line(out, "raw archive", r.rawArchive());
         line(out, "spool", r.spool());
         out.println();
         Tabular t;

@@ -38,6 +38,12 @@ public final class SourceOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key; repeatable.")
     Map<String, String> set;
 
+    /** True when a source was named on the command line (not only in the configuration file). */
+    public boolean namesSources() {
+        return watch != null || coordinatorLog != null || coordinatorQueue != null || coordinatorEvents != null
+                || coordinatorConfig != null;
+    }
+
     /** Loads the configuration: defaults, then {@code --config}, then the flags. */
     public TaclogConfig load() {
         Map<String, String> o = new LinkedHashMap<>();

@@ -4,6 +4,10 @@ import io.taclog.archive.ArchiveViews;
 import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
 import io.taclog.ingest.BatchParser;
+import io.taclog.rawarchive.ArchiveCopies;
+import io.taclog.rawarchive.ArchiveIndex;
+import io.taclog.rawarchive.RawArchiveRefused;
+import io.taclog.validate.ArchivedCopies;
 import io.taclog.validate.Validator;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -27,6 +31,11 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "List every file, not only the ones with problems.")
     boolean verbose;
 
+    @Option(names = "--against-archive", paramLabel = "DIR", description = "Read each file the raw archive in DIR "
+            + "holds (taclog archive-raw) from the archive instead of the original, which may be gone; the others "
+            + "from their files.")
+    java.nio.file.Path againstArchive;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -34,6 +43,15 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TaclogConfig config = sources.load();
         PrintWriter out = spec.commandLine().getOut();
+        ArchivedCopies rawArchive = null;
+        if (againstArchive != null) {
+            try {
+                rawArchive = new ArchiveCopies(ArchiveIndex.load(againstArchive),
+                        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+            } catch (RawArchiveRefused e) {
+                throw new CliException(Main.USAGE, e.getMessage());
+            }
+        }
         Validator.Report report;
         java.util.List<ArchiveViews.Attached> archives;
         try (Connection c = ReadOnlyDb.open(config.get(ConfigKeys.DB))) {
@@ -42,7 +60,8 @@ public final class ValidateCommand implements Callable<Integer> {
             archives = ReadOnlyDb.includeArchives(c, config.get(ConfigKeys.DB));
             var formats = new io.taclog.app.Formats(config, java.time.Clock.systemUTC());
             BatchParser parser = new BatchParser(formats.parsers(), true);
-            report = new Validator(parser, config.get(ConfigKeys.MAX_LINE_BYTES), formats.contentChecks()).validate(c);
+            report = new Validator(parser, config.get(ConfigKeys.MAX_LINE_BYTES), formats.contentChecks(), rawArchive)
+                    .validate(c);
         }
         if (format == Format.JSON) {
             Tabular.printJson(out, report);
@@ -69,9 +88,11 @@ public final class ValidateCommand implements Callable<Integer> {
                         .collect(java.util.stream.Collectors.joining(", ")) + ")");
             }
             long mismatched = report.files().stream().filter(Validator.FileReport::failed).count();
-            out.printf("%s: %d file generations, %d verified against the raw files, %d mismatched, %d content "
+            out.printf("%s: %d file generations, %d verified against the raw files%s, %d mismatched, %d content "
                             + "problems%n", report.ok() ? "OK" : "FAILED", report.files().size(),
-                    report.verifiedFiles(), mismatched, report.contentProblems().size());
+                    report.verifiedFiles(), rawArchive == null ? ""
+                            : " (" + report.verifiedFromArchive() + " of them from the raw archive)",
+                    mismatched, report.contentProblems().size());
         }
         return report.ok() ? Main.OK : Main.FAILURE;
     }

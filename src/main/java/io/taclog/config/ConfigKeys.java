@@ -273,6 +273,31 @@ public final class ConfigKeys {
             "Directory of the archive files (logs-YYYY-MM.db, one per month); empty = archive/ beside the database.",
             Parsers::optionalPath);
 
+    // --- the raw JSONL archive (docs/storage.md, "Raw JSONL archive") -------------------------------------------
+
+    public static final ConfigKey<Boolean> RAW_ARCHIVE_ENABLED = key("taclog.raw-archive.enabled", "false",
+            "true or false", FREQUENT, "taclog run copies the committed bytes of every tailed file into compressed "
+                    + "monthly segments with a manifest (raw/YYYY-MM/ in taclog.raw-archive.dir) once a file is idle, "
+                    + "so the agents' own JSONL survives them (Claude Code deletes its session files after 30 days). "
+                    + "taclog archive-raw works either way.", Parsers::bool);
+
+    public static final ConfigKey<Optional<Path>> RAW_ARCHIVE_DIR = pathKey("taclog.raw-archive.dir", "", FREQUENT,
+            "Directory that holds the raw archive (its raw/ folder); empty = the monthly archives' directory "
+                    + "(taclog.archive.dir, else archive/ beside the database).", Parsers::optionalPath);
+
+    public static final ConfigKey<Long> RAW_ARCHIVE_IDLE = key("taclog.raw-archive.idle-seconds", "300", "seconds",
+            FREQUENT, "A file's committed bytes are archived once neither the file nor its committed offset changed "
+                    + "for this long (a truncated or rotated-away generation at once); what it gains later becomes a "
+                    + "further segment. 0 = whatever is committed at each check.", Parsers.longIn(0, 31_536_000));
+
+    public static final ConfigKey<Long> RAW_ARCHIVE_MAX_DELAY = key("taclog.raw-archive.max-delay-hours", "24",
+            "hours", RARE, "A file that never goes idle (a coordinator.log) is archived anyway once its oldest "
+                    + "unarchived commit is this old. 0 = only idle files.", Parsers.longIn(0, 87_600));
+
+    public static final ConfigKey<Long> RAW_ARCHIVE_CHECK_INTERVAL = key("taclog.raw-archive.check-interval-ms",
+            "60000", "milliseconds", RARE, "How often the sidecar's raw-archive route looks for files to archive.",
+            Parsers.longIn(100, 86_400_000));
+
     // --- full-text search (docs/search.md) -----------------------------------------------------------------
 
     public static final ConfigKey<Boolean> SEARCH_ENABLED = key("taclog.search.enabled", "true", "true or false", RARE,
@@ -415,7 +440,8 @@ public final class ConfigKeys {
             DERIVE_CHECK_INTERVAL, COORDINATOR_PATH_MAP, EVENTS_FIELD_MAP, OUTBOX_ENABLED, OUTBOX_ENDPOINT, OUTBOX_POLL,
             OUTBOX_BATCH, MAINTENANCE_OPTIMIZE_INTERVAL, MAINTENANCE_COMMIT_LOG_DAYS, MAINTENANCE_CHECK_INTERVAL,
             SEARCH_ENABLED, SEARCH_INDEX_INTERVAL,
-            ARCHIVE_ENABLED, ARCHIVE_KEEP_DAYS, ARCHIVE_DIR,
+            ARCHIVE_ENABLED, ARCHIVE_KEEP_DAYS, ARCHIVE_DIR, RAW_ARCHIVE_ENABLED, RAW_ARCHIVE_DIR, RAW_ARCHIVE_IDLE,
+            RAW_ARCHIVE_MAX_DELAY, RAW_ARCHIVE_CHECK_INTERVAL,
             ALERTS_DAILY_BUDGET, ALERTS_TASK_BUDGET, ALERTS_ERROR_BURST_COUNT, ALERTS_ERROR_BURST_MINUTES,
             ALERTS_SPAWN_LOOP, ALERTS_STALLED_WORKER, ALERTS_INGEST_STUCK, ALERTS_REJECTS_PER_HOUR, ALERTS_WEBHOOK,
             ALERTS_COMMAND, ALERTS_TIMEOUT, ALERTS_RETRIES, ALERTS_BACKOFF, ALERTS_QUEUE, ALERTS_CHECK_INTERVAL,

@@ -1,5 +1,6 @@
 package io.taclog.maintenance;
 
+import io.taclog.rawarchive.RawArchiveStatus;
 import io.taclog.schema.Migrations;
 import io.taclog.sink.ConversationsFile;
 import io.taclog.sink.ReadOnlyDatabase;
@@ -28,7 +29,8 @@ public final class Doctor {
                          Double fragmentationPercent, String quickCheck, boolean healthy, String sizesSource,
                          List<ObjectSize> objects, Map<String, Long> rows, BackupLog.Entry lastBackup,
                          List<String> deferredIndexes, Map<String, Long> filesByState, Long rejectedLines,
-                         Long rejectedFragments, CommitLog commitLog, String archives, String conversations,
+                         Long rejectedFragments, CommitLog commitLog, String archives, String rawArchive,
+                         String conversations,
                          String spool) {
     }
 
@@ -67,7 +69,7 @@ public final class Doctor {
         return new Report(db.toString(), b.version, Migrations.latestVersion(),
                 b.version != null && b.version < Migrations.latestVersion(), files, b.pageSize, b.pageCount,
                 b.freelist, fragmentation, b.quickCheck, healthy, b.sizesSource, b.objects, b.rows, b.lastBackup,
-                b.deferred, b.byState, b.rejectedLines, b.rejectedFragments, b.commitLog, b.archives,
+                b.deferred, b.byState, b.rejectedLines, b.rejectedFragments, b.commitLog, b.archives, b.rawArchive,
                 b.conversations, NO_SPOOL);
     }
 
@@ -103,6 +105,7 @@ public final class Doctor {
         String archives = "none (schema without archives)";
         String conversations = "in the database file (one file; taclog.db.conversations is not set)";
         boolean conversationsReadable = true;
+        String rawArchive = "none (schema without the raw archive)";
 
         void read(Connection c) throws SQLException {
             pageSize = scalar(c, "PRAGMA page_size");
@@ -128,6 +131,9 @@ public final class Doctor {
             }
             if (Tables.exists(c, "archives")) {
                 archives = archives(c);
+            }
+            if (Tables.exists(c, "raw_archive_segments")) {
+                rawArchive = RawArchiveStatus.read(c).describe();
             }
             if (Tables.exists(c, "ingest_commits")) {
                 String oldest;

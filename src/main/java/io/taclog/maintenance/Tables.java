@@ -21,8 +21,8 @@ public final class Tables {
             "system_events", "ingest_files", "ingest_file_paths", "ingest_ledger", "ingest_skips", "ingest_rejects",
             "ingest_commits", "agent_sessions", "worker_model_usage", "task_status_history", "work_queue_snapshots",
             "derived_episodes", "derived_episode_members", "pending_estimates", "time_anchors", "deferred_facts",
-            "deferred_indexes", "codex_reviews", "outbox", "outbox_cursor", "backups", "archives", "schema_version",
-            "api_call_hours"),
+            "deferred_indexes", "codex_reviews", "outbox", "outbox_cursor", "backups", "archives",
+            "raw_archive_segments", "schema_version", "api_call_hours"),
             SearchIndex.STORAGE_TABLES.stream()).toList(); // the search index's own tables last (schema v11)
 
     private Tables() {

@@ -39,6 +39,8 @@ public final class Migrations {
                     "db/migration/V012__monthly_archives.sql"),
             new Migration(13, "indexes for cost cells by hour and tool calls by time",
                     "db/migration/V013__cost_cells_by_hour.sql"),
+            new Migration(14, "the raw JSONL archive: the byte ranges archived per file generation",
+                    "db/migration/V014__raw_archive.sql"),
             new Migration(16, "cost cells of every hour, kept by triggers, for reports over months",
                     "db/migration/V016__api_call_hours.sql"));
 

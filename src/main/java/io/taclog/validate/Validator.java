@@ -23,12 +23,22 @@ import java.util.Optional;
  */
 public final class Validator {
 
+    /** Where a verified generation's bytes were read: its original file or the raw archive. */
+    public static final String FROM_FILE = "file";
+    public static final String FROM_ARCHIVE = "archive";
+
     private final List<ContentCheck> checks;
     private final RawRescan rescan;
+    /** The raw archive to read generations from ({@code --against-archive}), or null. */
+    private final ArchivedCopies archive;
 
-    /** Verdict for one file generation. */
+    /**
+     * Verdict for one file generation.
+     *
+     * @param readFrom where its bytes were read ({@link #FROM_FILE}, {@link #FROM_ARCHIVE}), null when they were not
+     */
     public record FileReport(long fileId, String path, String kind, String state, String verdict, long linesRead,
-                             List<String> problems) {
+                             List<String> problems, String readFrom) {
         public boolean failed() {
             return "mismatch".equals(verdict);
         }
@@ -43,11 +53,25 @@ public final class Validator {
         public long verifiedFiles() {
             return files.stream().filter(f -> "ok".equals(f.verdict())).count();
         }
+
+        /** Generations verified against the raw archive's copy of their bytes. */
+        public long verifiedFromArchive() {
+            return files.stream().filter(f -> "ok".equals(f.verdict()) && FROM_ARCHIVE.equals(f.readFrom())).count();
+        }
     }
 
     public Validator(BatchParser parser, int maxLineBytes, List<ContentCheck> checks) {
+        this(parser, maxLineBytes, checks, null);
+    }
+
+    /**
+     * A validator that reads each generation the raw archive holds whole from the archive (also superseded ones, whose
+     * original bytes are gone), and the others from their files.
+     */
+    public Validator(BatchParser parser, int maxLineBytes, List<ContentCheck> checks, ArchivedCopies archive) {
         this.checks = List.copyOf(checks);
         this.rescan = new RawRescan(parser, maxLineBytes, this.checks);
+        this.archive = archive;
     }
 
     public Report validate(Connection db) throws SQLException {
@@ -79,27 +103,48 @@ public final class Validator {
         List<String> problems = new ArrayList<>();
         LineTally stored = Bookkeeping.storedTally(db, f.fileId());
         problems.addAll(Bookkeeping.problems(db, f, stored));
+        String notInArchive = null;
+        if (archive != null) {
+            ArchivedCopies.Lookup copy;
+            try {
+                copy = archive.open(f.fileId(), f.kind(), f.key(), f.firstLineHash(), f.start(), f.committed());
+            } catch (IOException e) {
+                return report(f, "mismatch", stored.linesRead, withNote(problems, "raw archive: " + e.getMessage()),
+                        null);
+            }
+            if (copy.copy() != null) {
+                try (ArchivedCopies.Copy c = copy.copy()) {
+                    problems.addAll(rescan.rescan(db, c.channel(), f).diff(stored));
+                } catch (IOException e) {
+                    return report(f, "mismatch", stored.linesRead, withNote(problems, "raw archive: " + e.getMessage()),
+                            null);
+                }
+                return report(f, problems.isEmpty() ? "ok" : "mismatch", stored.linesRead, problems, FROM_ARCHIVE);
+            }
+            notInArchive = copy.missing();
+        }
         if ("superseded".equals(f.state())) {
-            return report(f, problems.isEmpty() ? "superseded" : "mismatch", stored.linesRead, problems);
+            return report(f, problems.isEmpty() ? "superseded" : "mismatch", stored.linesRead, problems, null);
         }
         Optional<Path> where = locate(db, f);
         if (where.isEmpty()) {
+            List<String> notes = withNote(problems, "file is no longer at any recorded path");
             return report(f, problems.isEmpty() ? "unverifiable" : "mismatch", stored.linesRead,
-                    withNote(problems, "file is no longer at any recorded path"));
+                    notInArchive == null ? notes : withNote(notes, notInArchive), null);
         }
         try (FileChannel ch = FileChannel.open(where.get(), StandardOpenOption.READ)) {
             String unchanged = unchangedSinceCommit(ch, f);
             if (unchanged != null) {
                 return report(f, problems.isEmpty() ? "unverifiable" : "mismatch", stored.linesRead,
-                        withNote(problems, unchanged));
+                        withNote(problems, unchanged), null);
             }
             LineTally raw = rescan.rescan(db, ch, f);
             problems.addAll(raw.diff(stored));
         } catch (IOException e) {
             return report(f, problems.isEmpty() ? "unverifiable" : "mismatch", stored.linesRead,
-                    withNote(problems, "cannot read " + where.get() + ": " + e.getMessage()));
+                    withNote(problems, "cannot read " + where.get() + ": " + e.getMessage()), null);
         }
-        return report(f, problems.isEmpty() ? "ok" : "mismatch", stored.linesRead, problems);
+        return report(f, problems.isEmpty() ? "ok" : "mismatch", stored.linesRead, problems, FROM_FILE);
     }
 
     private static List<String> withNote(List<String> problems, String note) {
@@ -108,8 +153,8 @@ public final class Validator {
         return out;
     }
 
-    private static FileReport report(StoredFile f, String verdict, long lines, List<String> problems) {
-        return new FileReport(f.fileId(), f.path(), f.kind(), f.state(), verdict, lines, problems);
+    private static FileReport report(StoredFile f, String verdict, long lines, List<String> problems, String from) {
+        return new FileReport(f.fileId(), f.path(), f.kind(), f.state(), verdict, lines, problems, from);
     }
 
     /** Null when the bytes up to the committed offset are still those that were committed. */
