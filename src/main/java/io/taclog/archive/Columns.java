@@ -1,10 +1,8 @@
 package io.taclog.archive;
 
+import io.taclog.sink.TableColumns;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -20,17 +18,7 @@ final class Columns {
 
     /** The columns of {@code table} in {@code schema} (main, an attached archive, ...), in declaration order. */
     static List<String> of(Connection c, String schema, String table) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_table_info(?, ?) ORDER BY cid")) {
-            ps.setString(1, table);
-            ps.setString(2, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
+        return TableColumns.of(c, schema, table);
     }
 
     /** A quoted identifier. */

@@ -53,7 +53,7 @@ final class ConversationsRedo implements Database.TransactionHook {
      * conversations table's columns; it is empty of use once both files hold the same commit).
      */
     static ConversationsRedo install(Connection writer, CrashBetweenCommits crash) throws SQLException {
-        List<String> cols = columnsOf(writer, SCHEMA, "conversations");
+        List<String> cols = TableColumns.of(writer, SCHEMA, "conversations");
         try (Statement s = writer.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS " + TOUCHED + " (conversation_id INTEGER PRIMARY KEY)");
             s.execute("CREATE TEMP TRIGGER IF NOT EXISTS conversations_touched_insert AFTER INSERT ON " + SCHEMA
@@ -64,7 +64,7 @@ final class ConversationsRedo implements Database.TransactionHook {
             s.execute("CREATE TEMP TRIGGER IF NOT EXISTS conversations_touched_delete AFTER DELETE ON " + SCHEMA
                     + ".conversations BEGIN INSERT OR IGNORE INTO " + TOUCHED + " VALUES (OLD.conversation_id); END");
         }
-        List<String> redoCols = columnsOf(writer, "main", REDO_TABLE);
+        List<String> redoCols = TableColumns.of(writer, "main", REDO_TABLE);
         List<String> wanted = new ArrayList<>(List.of("redo_seq", "redo_id"));
         wanted.addAll(cols);
         if (!redoCols.equals(wanted)) {
@@ -77,20 +77,6 @@ final class ConversationsRedo implements Database.TransactionHook {
         }
         ConversationsFile.Link link = ConversationsFile.link(writer);
         return new ConversationsRedo(writer, String.join(", ", cols), link.seq(), crash);
-    }
-
-    private static List<String> columnsOf(Connection c, String schema, String table) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_table_info(?, ?) ORDER BY cid")) {
-            ps.setString(1, table);
-            ps.setString(2, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
     }
 
     @Override
