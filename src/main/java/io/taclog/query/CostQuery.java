@@ -1,6 +1,6 @@
 package io.taclog.query;
 
-import io.taclog.model.Times;
+import io.taclog.sink.ApiCallHours;
 import io.taclog.sink.workers.WorkerLinker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -71,11 +71,11 @@ public final class CostQuery {
         List<Cell> cells = new ArrayList<>();
         HourSpan span = HourSpan.of(window);
         boolean fromCells = span.wholeHours() && cellsKept();
-        try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells ? WINDOW_FROM_CELLS : HOUR_CELLS))) {
+        try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells ? HourSpan.WINDOW_FROM_CELLS : HourSpan.HOUR_CELLS))) {
             if (fromCells) {
                 span.bind(ps);
             } else {
-                bindCalls(ps, 1, window.fromText(), window.untilText());
+                HourSpan.bindCalls(ps, 1, window.fromText(), window.untilText());
             }
             // a column the grouping leaves empty is not read: a year is over 100,000 cells, and each text read
             // through the driver is a native call and a new string
@@ -161,48 +161,10 @@ public final class CostQuery {
             + "' THEN '" + TRANSCRIPT_SESSION + "' || COALESCE(w.agent_session_id, w.worker_id) "
             + "ELSE COALESCE(w.session_id, '(no session)') END";
 
-    /**
-     * The calls of the window summed per hour (UTC), worker and model, from the index that holds them in that order
-     * ({@code idx_api_calls_hour_cells}, schema v13): SQLite streams it without sorting the window's calls. The hour
-     * range selects the index range; the exact bounds are checked on the timestamp the index also holds.
-     */
-    private static final String HOUR_CELLS = "SELECT a.worker_id AS worker, substr(a.timestamp, 1, 13) AS hour, "
-            + "a.model AS model, COUNT(*) AS n, SUM(a.tokens_input) AS tin, SUM(a.tokens_output) AS tout, "
-            + "SUM(a.tokens_cached_read) AS tcr, SUM(a.tokens_cached_write) AS tcw, SUM(a.estimated_cost_usd) AS est, "
-            + "SUM(a.estimated_cost_usd IS NULL) AS unpriced FROM api_calls a "
-            + "WHERE substr(a.timestamp, 1, 13) >= substr(?, 1, 13) AND substr(a.timestamp, 1, 13) <= substr(?, 1, 13) "
-            + "AND a.timestamp >= ? AND a.timestamp < ? GROUP BY substr(a.timestamp, 1, 13), a.worker_id, a.model";
-    /**
-     * The window's cells from the hourly cells (schema v16) for its whole hours, and from the calls for the parts of
-     * an hour at either end (a window from a local midnight in a zone half an hour off UTC, or from an exact instant).
-     */
-    private static final String WINDOW_FROM_CELLS = "SELECT worker_id AS worker, hour, model, calls AS n, "
-            + "tokens_input AS tin, tokens_output AS tout, tokens_cached_read AS tcr, tokens_cached_write AS tcw, "
-            + "estimated_cost_usd AS est, unpriced_calls AS unpriced FROM main.api_call_hours "
-            + "WHERE hour >= ? AND hour < ? "
-            + "UNION ALL " + HOUR_CELLS + " UNION ALL " + HOUR_CELLS;
-
     /** The all-time estimate and calls per model of the workers in a JSON array, from their calls. */
     private static final String WORKER_MODELS = "SELECT a.worker_id, a.model, COALESCE(SUM(a.estimated_cost_usd), 0), "
             + "COUNT(*) FROM api_calls a WHERE a.worker_id IN (SELECT value FROM json_each(?)) "
             + "GROUP BY a.worker_id, a.model";
-    /** The same of the cells of the hours before or after a window ({@code ?} compares with the hour). */
-    private static final String WORKER_MODELS_OF_HOURS = "SELECT worker_id AS w, model AS m, "
-            + "estimated_cost_usd AS e, calls AS n FROM main.api_call_hours "
-            + "WHERE worker_id IN (SELECT value FROM json_each(?)) AND hour %s ?";
-    /** The same of the calls of a part of an hour. */
-    private static final String WORKER_MODELS_OF_CALLS = "SELECT worker_id AS w, model AS m, "
-            + "COALESCE(estimated_cost_usd, 0) AS e, 1 AS n FROM main.api_calls "
-            + "WHERE worker_id IN (SELECT value FROM json_each(?)) AND timestamp >= ? "
-            + "AND timestamp < ?";
-
-    private static void bindCalls(PreparedStatement ps, int first, String from, String until) throws SQLException {
-        ps.setString(first, from);
-        ps.setString(first + 1, until);
-        ps.setString(first + 2, from);
-        ps.setString(first + 3, until);
-    }
-
     /**
      * Whether the hourly cells can stand for the calls: they are kept (all their triggers exist; a bulk load takes
      * them away until it ends) and this connection reads the database alone. With {@code --include-archives} the
@@ -215,94 +177,7 @@ public final class CostQuery {
                 return false;
             }
         }
-        return io.taclog.sink.ApiCallHours.live(db);
-    }
-
-    /**
-     * A window cut at whole UTC hours: {@code [fullFrom, fullUntil)} is read from the cells, {@code [from, fullFrom)}
-     * and {@code [fullUntil, until)} (empty when the window's ends are on the hour) from the calls.
-     */
-    private record HourSpan(String from, String fullFrom, String fullUntil, String until, String firstHourStart,
-                            String lastHourEnd, boolean openFrom, boolean openUntil) {
-
-        static HourSpan of(TimeWindow w) {
-            String from = w.fromText();
-            String until = w.untilText();
-            String fullFrom = w.from() == null ? from : Times.format(ceilHour(w.from()));
-            String fullUntil = Times.format(floorHour(w.until() == null ? Times.parseOrNull(until) : w.until()));
-            // the hours the window touches run from the start of its first to the end of its last
-            String firstHourStart = w.from() == null ? from : Times.format(floorHour(w.from()));
-            String lastHourEnd = w.until() == null ? until : Times.format(ceilHour(w.until()));
-            return new HourSpan(from, fullFrom, fullUntil, until, firstHourStart, lastHourEnd, w.from() == null,
-                    w.until() == null);
-        }
-
-        /**
-         * What the workers of the window did outside it, per worker and model: the cells of the hours before the first
-         * hour the window touches and from the end of its last one on, the calls of its first hour before it and of
-         * its last hour after it. An open end has nothing beyond it; an end on the hour leaves no part of an hour.
-         */
-        String outsideSql() {
-            List<String> parts = new ArrayList<>();
-            if (!openFrom) {
-                parts.add(String.format(WORKER_MODELS_OF_HOURS, "<"));
-                if (!firstHourStart.equals(from)) {
-                    parts.add(WORKER_MODELS_OF_CALLS);
-                }
-            }
-            if (!openUntil) {
-                parts.add(String.format(WORKER_MODELS_OF_HOURS, ">="));
-                if (!lastHourEnd.equals(until)) {
-                    parts.add(WORKER_MODELS_OF_CALLS);
-                }
-            }
-            return parts.isEmpty() ? null // all time: nothing is outside
-                    : "SELECT w, m, TOTAL(e), SUM(n) FROM (" + String.join(" UNION ALL ", parts) + ") GROUP BY w, m";
-        }
-
-        /** Binds {@link #outsideSql()}: the workers, then each part's bounds in the order it lists them. */
-        void bindOutside(PreparedStatement ps, String idsJson) throws SQLException {
-            int i = 1;
-            if (!openFrom) {
-                ps.setString(i++, idsJson);
-                ps.setString(i++, firstHourStart.substring(0, 13));
-                if (!firstHourStart.equals(from)) {
-                    ps.setString(i++, idsJson);
-                    ps.setString(i++, firstHourStart);
-                    ps.setString(i++, from);
-                }
-            }
-            if (!openUntil) {
-                ps.setString(i++, idsJson);
-                ps.setString(i++, lastHourEnd.substring(0, 13));
-                if (!lastHourEnd.equals(until)) {
-                    ps.setString(i++, idsJson);
-                    ps.setString(i++, until);
-                    ps.setString(i, lastHourEnd);
-                }
-            }
-        }
-
-        /** True when the window spans at least one whole hour; a shorter one is read from the calls alone. */
-        boolean wholeHours() {
-            return fullFrom.compareTo(fullUntil) < 0;
-        }
-
-        void bind(PreparedStatement ps) throws SQLException {
-            ps.setString(1, fullFrom.isEmpty() ? "" : fullFrom.substring(0, 13));
-            ps.setString(2, fullUntil.substring(0, 13));
-            bindCalls(ps, 3, from, fullFrom);
-            bindCalls(ps, 7, fullUntil, until);
-        }
-
-        private static java.time.Instant floorHour(java.time.Instant t) {
-            return t.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-        }
-
-        private static java.time.Instant ceilHour(java.time.Instant t) {
-            java.time.Instant floor = floorHour(t);
-            return floor.equals(t) ? t : floor.plus(java.time.Duration.ofHours(1));
-        }
+        return ApiCallHours.live(db);
     }
 
     private static final String CELL_SUMS = "SUM(c.n), SUM(c.tin), SUM(c.tout), SUM(c.tcr), SUM(c.tcw), SUM(c.est), "
@@ -321,7 +196,7 @@ public final class CostQuery {
             return "SELECT " + prorated + ", " + group + ", '', c.model, " + CELL_SUMS + " FROM (" + cellsOfWindow
                     + ") c LEFT JOIN worker_sessions w ON w.worker_id = c.worker GROUP BY 1, 2, 3, 4";
         }
-        if (by.timeBucketed() && cellsOfWindow.equals(WINDOW_FROM_CELLS)) {
+        if (by.timeBucketed() && cellsOfWindow.equals(HourSpan.WINDOW_FROM_CELLS)) {
             // the cells are already one row per hour, worker and model: regrouping them only sorted them
             return "SELECT " + prorated + ", '', c.hour, c.model, c.n, c.tin, c.tout, c.tcr, c.tcw, c.est, c.unpriced "
                     + "FROM (" + cellsOfWindow + ") c";
