@@ -79,6 +79,16 @@ final class ConversationsRedo implements Database.TransactionHook {
         return new ConversationsRedo(writer, String.join(", ", cols), link.seq(), crash);
     }
 
+    /** Drops the TEMP triggers on the conversations file's table, so that the file can be detached. */
+    static void uninstall(Connection writer) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            for (String op : List.of("insert", "update", "delete")) {
+                s.execute("DROP TRIGGER IF EXISTS temp.conversations_touched_" + op);
+            }
+            s.execute("DELETE FROM temp." + TOUCHED);
+        }
+    }
+
     private static List<String> columnsOf(Connection c, String schema, String table) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_table_info(?, ?) ORDER BY cid")) {
