@@ -186,6 +186,10 @@ class ConversationsDiskAwayIT {
                 assertEquals(Main.OK, tools.code(), tools.err());
                 assertTrue(tools.err().contains("conversation rows are waiting for the conversations disk"),
                         tools.err());
+                CliRun doctor = CliRun.of("doctor", "--db", db.toString());
+                assertEquals(Main.FAILURE, doctor.code(), "a split database without its conversations file");
+                assertTrue(doctor.out().matches("(?s).*spool +\\d+ conversation blocks, \\d+ bytes \\(cap 268435456 "
+                        + "bytes.*waiting since .*"), doctor.out());
             } else {
                 Await.until(WAIT, () -> events(db, "conversations_spool_full") == 1, "a full spool is recorded once");
                 assertTrue(committed(db) < bytes(watch), "transcripts wait unread while the spool is full");
@@ -231,6 +235,12 @@ class ConversationsDiskAwayIT {
         CliRun validate = CliRun.of("validate", "--db", db.toString(), "--watch", watch.toString());
         assertEquals(Main.OK, validate.code(), validate.out() + validate.err());
         assertEquals(0, mainScalar(db, "SELECT COUNT(*) FROM conversations_spool"));
+        CliRun doctor = CliRun.of("doctor", "--db", db.toString());
+        assertEquals(Main.OK, doctor.code(), doctor.out());
+        assertTrue(doctor.out().matches("(?s).*spool +empty \\(cap .*"), doctor.out());
+        CliRun tools = CliRun.of("query", "tools", "--db", db.toString());
+        assertEquals(Main.OK, tools.code(), tools.err());
+        assertTrue(!tools.err().contains("waiting for the conversations disk"), tools.err());
     }
 
     /** A row without its time when that time is when a reader saw the line (a line without a time of its own). */
