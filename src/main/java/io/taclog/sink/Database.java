@@ -219,6 +219,11 @@ public final class Database implements AutoCloseable {
         return spool != null && spool.active() ? spool : null;
     }
 
+    /** Whether the split layout's conversations file is away (detached, its content spooled). */
+    public boolean conversationsAway() {
+        return spool != null && spool.away();
+    }
+
     /** The spool of the split layout (null for a single-file database). */
     public ConversationsSpool conversationsSpool() {
         return spool;
