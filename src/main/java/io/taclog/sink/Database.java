@@ -281,12 +281,19 @@ public final class Database implements AutoCloseable {
 
     private void detachConversations(String reason) throws SQLException {
         closeStatements(); // they may name the file's tables
+        // the TEMP triggers go first: SQLite would keep a TEMP trigger of a detached table, bound to whatever
+        // TEMP table of that name comes later
+        ConversationsRedo.uninstall(writer);
+        try {
+            exec("DETACH DATABASE " + ConversationsFile.SCHEMA);
+        } catch (SQLException e) {
+            ConversationsRedo.installTriggers(writer); // still attached: its commits must stay repairable
+            throw e;
+        }
         if (conversationsCheckpointer != null) {
             conversationsCheckpointer.close();
             conversationsCheckpointer = null;
         }
-        ConversationsRedo.uninstall(writer);
-        exec("DETACH DATABASE " + ConversationsFile.SCHEMA);
         spool.away(true);
         awaySinceMillis = System.currentTimeMillis();
         notBackBecause = null;
@@ -338,7 +345,7 @@ public final class Database implements AutoCloseable {
     private void drainSpool() throws SQLException {
         long t0 = System.nanoTime();
         long stored = 0;
-        while (spool.rows() > 0) {
+        while (spool.rows() > 0 && !closed) {
             int n = WriteContext.transaction(this, java.time.Instant.now(),
                     ctx -> spool.replay(replayer, ctx, 256));
             if (n == 0) {
