@@ -41,7 +41,8 @@ import org.sqlite.SQLiteOpenMode;
  * holds exactly the facts of a clean single-file ingest of the same files, and validate passes.
  *
  * <p>Half of two transcripts is read before the disk goes and the other half while it is away, so that tool results
- * whose calls are in the unreachable file, and message indexes that go on from rows kept there, are replayed.
+ * whose calls are in the unreachable file, and message indexes that go on from rows kept there, are replayed. The
+ * second half of a coordinator log is read while the disk is away (and while the spool is full).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ConversationsDiskAwayIT {
@@ -66,6 +67,9 @@ class ConversationsDiskAwayIT {
             // fell into batches, with or without a spool (two backfills of the curated file: 1 row, or 5 with
             // taclog.batch.max-lines=4), which would make this comparison depend on timing
             "codex-rollout/localpush-rollout-2026-02-23T20-34-25-019c8bfe-ec25-79e0-97d7-bda6a9c575ff.jsonl");
+
+    /** A coordinator log: half read before the disk goes, half while it is away. */
+    private static final Path COORDINATOR_LOG = Path.of("samples/tac8-demo/coordinator.log");
 
     @TempDir
     Path tmp;
@@ -167,6 +171,7 @@ class ConversationsDiskAwayIT {
         Path aside = tmp.resolve("disk2-aside");
         Path db = tmp.resolve("taclog.db");
         Path file = disk.resolve("conversations.db");
+        Path coordinator = Files.createDirectories(tmp.resolve("coordinator")).resolve("coordinator.log");
         Map<String, String> keys = new LinkedHashMap<>(Map.of(
                 "taclog.db", db.toString(),
                 "taclog.db.conversations", file.toString(),
@@ -174,7 +179,9 @@ class ConversationsDiskAwayIT {
                 "taclog.watch", watch.toString(),
                 "taclog.batch.max-wait-ms", "20",
                 "taclog.scan-interval-ms", "50",
-                "taclog.search.enabled", "true"));
+                "taclog.search.enabled", "true",
+                "taclog.coordinator.log", coordinator.toString(),
+                "taclog.coordinator.timezone", "America/Los_Angeles"));
         if (spoolCap != null) {
             keys.put("taclog.db.conversations.spool-max-bytes", String.valueOf(spoolCap));
             keys.put("taclog.batch.max-lines", "4"); // small batches: some fit in the spool before it is full
@@ -190,7 +197,9 @@ class ConversationsDiskAwayIT {
             for (String f : SPLIT) {
                 copy(f, watch, 0.5);
             }
-            Await.until(WAIT, () -> committed(db) == bytes(watch), "the first files are committed");
+            copyTo(COORDINATOR_LOG, coordinator, 0.5);
+            Await.until(WAIT, () -> committed(db) == bytes(watch) && coordinatorCommitted(db) == size(coordinator),
+                    "the first files are committed");
             long conversationsBefore = mainScalar(db, "SELECT seq FROM conversations_link");
 
             away.go(disk, aside);
@@ -205,6 +214,9 @@ class ConversationsDiskAwayIT {
                 Await.until(WAIT, () -> committed(db) == bytes(watch), "every transcript is read while the disk is "
                         + "away (committed " + committed(db) + " of " + bytes(watch) + ")");
                 assertTrue(mainScalar(db, "SELECT COUNT(*) FROM conversations_spool") > 0, "content was spooled");
+                copyTo(COORDINATOR_LOG, coordinator, 1.0);
+                Await.until(WAIT, () -> coordinatorCommitted(db) == size(coordinator),
+                        "the coordinator log is read while the disk is away");
                 assertEquals(conversationsBefore, mainScalar(db, "SELECT seq FROM conversations_link"),
                         "no commit was counted for the file that is away");
                 CliRun tools = CliRun.of("query", "cost", "--db", db.toString());
@@ -218,6 +230,10 @@ class ConversationsDiskAwayIT {
             } else {
                 Await.until(WAIT, () -> events(db, "conversations_spool_full") == 1, "a full spool is recorded once");
                 assertTrue(committed(db) < bytes(watch), "transcripts wait unread while the spool is full");
+                copyTo(COORDINATOR_LOG, coordinator, 1.0);
+                Await.until(WAIT, () -> coordinatorCommitted(db) == size(coordinator),
+                        "the coordinator log is read while the spool is full");
+                assertTrue(committed(db) < bytes(watch), "transcripts still wait");
                 assertTrue(mainScalar(db, "SELECT COUNT(*) FROM conversations_spool") > 0, "content was spooled");
                 assertTrue(mainScalar(db, "SELECT COALESCE(SUM(bytes), 0) FROM conversations_spool") <= spoolCap);
             }
@@ -237,6 +253,7 @@ class ConversationsDiskAwayIT {
 
         Path clean = tmp.resolve("clean.db");
         CliRun backfill = CliRun.of("backfill", "--db", clean.toString(), "--watch", watch.toString(),
+                "--coordinator-log", coordinator.toString(), "--set", "taclog.coordinator.timezone=America/Los_Angeles",
                 "--no-progress");
         assertEquals(Main.OK, backfill.code(), backfill.err());
         ConversationsFileIT.Facts expected = ConversationsFileIT.Facts.of(clean);
@@ -273,9 +290,12 @@ class ConversationsDiskAwayIT {
 
     /** Copies a sample into the watched directory: its first {@code share} of lines, or the rest of them. */
     private static void copy(String sample, Path watch, double share) {
+        copyTo(SAMPLES.resolve(sample), watch.resolve(Path.of(sample).getFileName()), share);
+    }
+
+    private static void copyTo(Path from, Path to, double share) {
         try {
-            List<String> lines = Files.readAllLines(SAMPLES.resolve(sample), StandardCharsets.UTF_8);
-            Path to = watch.resolve(Path.of(sample).getFileName());
+            List<String> lines = Files.readAllLines(from, StandardCharsets.UTF_8);
             long have = Files.exists(to) ? Files.readAllLines(to, StandardCharsets.UTF_8).size() : 0;
             int upTo = (int) Math.round(lines.size() * share);
             List<String> add = new ArrayList<>(lines.subList((int) have, Math.max(upTo, (int) have)));
@@ -296,7 +316,17 @@ class ConversationsDiskAwayIT {
     }
 
     private static long committed(Path db) {
-        return mainScalar(db, "SELECT COALESCE(SUM(committed_offset), 0) FROM ingest_files");
+        return mainScalar(db, "SELECT COALESCE(SUM(committed_offset), 0) FROM ingest_files "
+                + "WHERE source_kind = 'transcripts'");
+    }
+
+    private static long coordinatorCommitted(Path db) {
+        return mainScalar(db, "SELECT COALESCE(SUM(committed_offset), 0) FROM ingest_files "
+                + "WHERE source_kind <> 'transcripts'");
+    }
+
+    private static long size(Path file) {
+        return file.toFile().length();
     }
 
     private static long events(Path db, String type) {
