@@ -53,7 +53,8 @@ public final class ConversationsSpool implements Database.TransactionHook {
 
     private volatile long capBytes;
     private volatile boolean away;
-    private long rows;
+    /** Written under the writer's lock; read by the watch without it (then again under it). */
+    private volatile long rows;
     private long bytes;
     /** Added by the open transaction, applied when it commits. */
     private long txRows;

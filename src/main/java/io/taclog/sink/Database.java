@@ -44,10 +44,10 @@ public final class Database implements AutoCloseable {
      * Split layout only: where new conversation content waits while the file is away, the watch that notices it
      * going and coming back, what replays the spool, and the identity (file key) of the file attached.
      */
-    private ConversationsSpool spool;
+    private volatile ConversationsSpool spool;
     private ConversationsWatch watch;
     private ConversationsSpool.Replayer replayer;
-    private Object conversationsKey;
+    private volatile Object conversationsKey;
     /** Why the file is not taken back yet (logged once per reason). */
     private String notBackBecause;
     private long awaySinceMillis;
@@ -224,11 +224,6 @@ public final class Database implements AutoCloseable {
         return spool != null && spool.away();
     }
 
-    /** The spool of the split layout (null for a single-file database). */
-    public ConversationsSpool conversationsSpool() {
-        return spool;
-    }
-
     /**
      * A write failure that only says the conversations file is away (a statement that reads or changes its rows, a
      * full spool, an I/O error of that file), as a wait; null for any other failure. The batch is then read again
@@ -258,6 +253,11 @@ public final class Database implements AutoCloseable {
      * replayed into it.
      */
     void checkConversations() throws SQLException {
+        ConversationsSpool sp = spool;
+        if (closed || sp == null || !sp.away() && sp.rows() == 0
+                && ConversationsPresence.goneBecause(conversations, conversationsKey) == null) {
+            return; // the usual case, decided without the writer's lock (everything is looked at again under it)
+        }
         lock.lock();
         try {
             if (closed || spool == null) {
