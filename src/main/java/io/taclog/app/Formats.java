@@ -41,6 +41,7 @@ public final class Formats {
     private final Map<String, Object> camelBeans = new LinkedHashMap<>();
     private final PriceTable prices;
     private final WorkerLinker linker = new WorkerLinker();
+    private final ConversationWriter conversationWriter = new ConversationWriter(linker);
     private final CoordinatorFormats coordinator;
 
     public Formats(TaclogConfig config, Clock clock) {
@@ -61,7 +62,7 @@ public final class Formats {
         parsers.add(coordinator.eventsParser());
 
         writers.add(new StreamStartedWriter(linker));
-        writers.add(new ConversationWriter(linker));
+        writers.add(conversationWriter);
         writers.add(new ApiCallWriter(linker, prices));
         writers.add(new CodexReviewWriter(linker));
         writers.add(new WorkerResultWriter(linker));
@@ -80,6 +81,11 @@ public final class Formats {
 
     public PriceTable prices() {
         return prices;
+    }
+
+    /** Stores conversation blocks; also replays the split layout's spool when its file is back. */
+    public ConversationWriter conversationWriter() {
+        return conversationWriter;
     }
 
     public WorkerLinker linker() {

@@ -122,6 +122,13 @@ public final class IngestRuntime implements AutoCloseable {
             throw e;
         }
         IngestRuntime r = new IngestRuntime(config, db, outbox, backfill, clock);
+        try { // split layout: spool conversation content while the second disk is away, replay it when back
+            db.watchConversations(config.get(ConfigKeys.DB_CONVERSATIONS_SPOOL_MAX),
+                    config.get(ConfigKeys.DB_CONVERSATIONS_CHECK), r.formats.conversationWriter()::store);
+        } catch (SQLException | RuntimeException e) {
+            db.discard();
+            throw e;
+        }
         return r;
     }
 

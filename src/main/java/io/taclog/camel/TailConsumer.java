@@ -2,6 +2,7 @@ package io.taclog.camel;
 
 import io.taclog.ingest.IngestMonitor;
 import io.taclog.ingest.ParsedBatch;
+import io.taclog.sink.ConversationsPending;
 import io.taclog.source.TailBatch;
 import io.taclog.source.Tailer;
 import java.util.Queue;
@@ -10,6 +11,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.ScheduledPollConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Polls a {@link Tailer}: each batch is one exchange. The route parses it and hands it to the writer; the
@@ -24,6 +27,8 @@ import org.apache.camel.support.ScheduledPollConsumer;
  */
 final class TailConsumer extends ScheduledPollConsumer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TailConsumer.class);
+
     private final TailEndpoint endpoint;
     private final Queue<Completed> completed = new ConcurrentLinkedQueue<>();
     private final Object inFlightLock = new Object();
@@ -33,6 +38,12 @@ final class TailConsumer extends ScheduledPollConsumer {
     private long startedNanos;
     private Exception failure;
     private boolean reportedDrained;
+    /**
+     * After a batch that waits for the split layout's conversations file (ConversationsPending: its disk is away and
+     * the spool is full): no reading until then, quietly (the database warned once), the pause growing to 30 s.
+     */
+    private long pausedUntilNanos;
+    private long pauseMillis;
 
     /** How one batch's exchange ended: with the receipt of its commit, or with a failure. */
     private record Completed(TailBatch batch, CommitReceipt receipt, Exception failure) {
@@ -86,6 +97,9 @@ final class TailConsumer extends ScheduledPollConsumer {
         applyCompleted();
         if (failure != null) {
             return recoverFromFailure();
+        }
+        if (pausedUntilNanos != 0 && System.nanoTime() - pausedUntilNanos < 0) {
+            return 0;
         }
         int batches = 0;
         boolean oneShot = tailer.options().oneShot();
@@ -168,6 +182,8 @@ final class TailConsumer extends ScheduledPollConsumer {
                 continue;
             }
             tailer.confirm(c.batch(), c.receipt().endStates());
+            pauseMillis = 0;
+            pausedUntilNanos = 0;
             var s = c.receipt().summary();
             monitor().committed(s.lines(), s.rows(), s.skipped(), s.rejected(), s.bytes());
             monitor().filesCommitted(c.batch().files().keySet());
@@ -187,7 +203,23 @@ final class TailConsumer extends ScheduledPollConsumer {
         tailer.rewindAll();
         Exception f = failure;
         failure = null;
+        if (waitsForConversations(f)) {
+            pauseMillis = pauseMillis == 0 ? 500 : Math.min(pauseMillis * 2, 30_000);
+            pausedUntilNanos = System.nanoTime() + pauseMillis * 1_000_000;
+            LOG.debug("{}: a batch waits for the conversations file ({}); reading again in {} ms", sourceId(),
+                    f.getMessage(), pauseMillis);
+            return 0;
+        }
         throw f;
+    }
+
+    private static boolean waitsForConversations(Throwable f) {
+        for (Throwable t = f; t != null; t = t.getCause()) {
+            if (t instanceof ConversationsPending) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int inFlight() {

@@ -39,7 +39,8 @@ public final class DoctorCommand implements Callable<Integer> {
             throw new CliException(Main.USAGE, "database " + path + " does not exist"
                     + (Files.exists(FreshLoad.loadingPath(path)) ? " yet: a first backfill is building it" : ""));
         }
-        Doctor.Report r = Doctor.examine(path, 5000);
+        long spoolCap = db.load().get(io.taclog.config.ConfigKeys.DB_CONVERSATIONS_SPOOL_MAX);
+        Doctor.Report r = Doctor.examine(path, 5000, spoolCap);
         PrintWriter out = spec.commandLine().getOut();
         if (format == DoctorFormat.JSON) {
             out.println(JsonOut.write(r));

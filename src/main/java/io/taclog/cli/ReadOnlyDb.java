@@ -2,6 +2,7 @@ package io.taclog.cli;
 
 import io.taclog.archive.ArchiveViews;
 import io.taclog.schema.Migrations;
+import io.taclog.sink.ConversationsSpool;
 import io.taclog.sink.FreshLoad;
 import io.taclog.sink.ReadOnlyDatabase;
 import io.taclog.sink.SqliteErrors;
@@ -80,6 +81,25 @@ public final class ReadOnlyDb {
         } catch (RuntimeException e) {
             close(c);
             throw e;
+        }
+    }
+
+    /**
+     * Split layout: a line on {@code err} when conversation content waits in the main file's spool for the
+     * conversations disk (docs/storage.md, "When the second disk goes away"). The spool holds blocks that are not
+     * rows yet (their order, de-duplication and tool pairing are made when they are stored), so answers leave them
+     * out and say so rather than show half-made rows.
+     */
+    public static void noteSpool(Connection c, java.io.PrintWriter err) {
+        try {
+            ConversationsSpool.State s = ConversationsSpool.state(c);
+            if (s != null && s.rows() > 0) {
+                err.println("note: " + s.rows() + " conversation rows are waiting for the conversations disk (spooled "
+                        + "since " + s.since() + "); they are not in this answer");
+                err.flush();
+            }
+        } catch (SQLException e) {
+            // a note only: the query itself says what is wrong with the database
         }
     }
 

@@ -37,6 +37,15 @@ public final class ConfigKeys {
                     + "schema 'conversations'; its directory must exist. Empty: one file, or the file a split "
                     + "database names itself.", Parsers::optionalPath);
 
+    public static final ConfigKey<Long> DB_CONVERSATIONS_SPOOL_MAX = key("taclog.db.conversations.spool-max-bytes",
+            "268435456", "bytes", RARE, "Split layout: most text the main file holds for the conversations file "
+                    + "while that file is away (docs/storage.md); when full, transcripts wait unread and coordinator "
+                    + "sources go on.", Parsers.longIn(1024, 1L << 40));
+
+    public static final ConfigKey<Long> DB_CONVERSATIONS_CHECK = key("taclog.db.conversations.check-ms", "1000",
+            "milliseconds", RARE, "Split layout: how often the sidecar looks whether the conversations file is still "
+                    + "there and writable, or back.", Parsers.longIn(50, 600_000));
+
     public static final ConfigKey<List<Path>> WATCH = pathKey("taclog.watch", "", ESSENTIAL,
             "Comma-separated directories (walked) or files holding worker transcripts (JSONL).",
             Parsers::pathList);
@@ -429,7 +438,8 @@ public final class ConfigKeys {
                     + "beyond it the dashboard answers 429.", Parsers.intIn(1, 1_000_000));
 
     /** All keys, in documentation order. */
-    public static final List<ConfigKey<?>> ALL = List.of(DB, DB_CONVERSATIONS, WATCH, COORDINATOR_LOG,
+    public static final List<ConfigKey<?>> ALL = List.of(DB, DB_CONVERSATIONS, DB_CONVERSATIONS_SPOOL_MAX,
+            DB_CONVERSATIONS_CHECK, WATCH, COORDINATOR_LOG,
             COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,
             TASK_PATTERN, PRICES_FILE, TIMEZONE, MAX_LINE_BYTES, BATCH_MAX_LINES, BATCH_MAX_BYTES, BATCH_MAX_WAIT,

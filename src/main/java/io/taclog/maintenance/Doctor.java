@@ -3,6 +3,7 @@ package io.taclog.maintenance;
 import io.taclog.rawarchive.RawArchiveStatus;
 import io.taclog.schema.Migrations;
 import io.taclog.sink.ConversationsFile;
+import io.taclog.sink.ConversationsSpool;
 import io.taclog.sink.ReadOnlyDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,14 +43,18 @@ public final class Doctor {
     public record CommitLog(long rows, Long bytes, String oldest) {
     }
 
-    static final String NO_SPOOL = "none: this version of taclog writes conversation rows only to their file (a "
-            + "split database whose conversations file is missing is refused at start, docs/storage.md)";
+    static final String NO_SPOOL = "none (one file: conversation rows are written where they live)";
 
     private Doctor() {
     }
 
     /** Examines {@code db}, which must exist. A file too damaged to read gives an unhealthy report, no exception. */
     public static Report examine(Path db, int busyTimeoutMillis) {
+        return examine(db, busyTimeoutMillis, null);
+    }
+
+    /** As {@link #examine(Path, int)}; {@code spoolCapBytes} (the configured cap, or null) is shown with the spool. */
+    public static Report examine(Path db, int busyTimeoutMillis, Long spoolCapBytes) {
         Map<String, Long> files = fileBytes(db);
         Builder b = new Builder();
         try (Connection c = ReadOnlyDatabase.open(db, busyTimeoutMillis)) {
@@ -70,7 +75,7 @@ public final class Doctor {
                 b.version != null && b.version < Migrations.latestVersion(), files, b.pageSize, b.pageCount,
                 b.freelist, fragmentation, b.quickCheck, healthy, b.sizesSource, b.objects, b.rows, b.lastBackup,
                 b.deferred, b.byState, b.rejectedLines, b.rejectedFragments, b.commitLog, b.archives, b.rawArchive,
-                b.conversations, NO_SPOOL);
+                b.conversations, b.spool(spoolCapBytes));
     }
 
     private static Map<String, Long> fileBytes(Path db) {
@@ -106,6 +111,7 @@ public final class Doctor {
         String conversations = "in the database file (one file; taclog.db.conversations is not set)";
         boolean conversationsReadable = true;
         String rawArchive = "none (schema without the raw archive)";
+        ConversationsSpool.State spool;
 
         void read(Connection c) throws SQLException {
             pageSize = scalar(c, "PRAGMA page_size");
@@ -113,6 +119,7 @@ public final class Doctor {
             freelist = scalar(c, "PRAGMA freelist_count");
             quickCheck = Backup.quickCheck(c); // of the attached conversations file too
             conversations(c);
+            spool = ConversationsSpool.state(c);
             version = Migrations.readVersion(c);
             rows = Tables.rowCounts(c);
             sizes(c);
@@ -171,6 +178,20 @@ public final class Doctor {
                 }
             }
             return sb.toString();
+        }
+
+        /** The split layout's spool of conversation content waiting for its disk (docs/storage.md). */
+        String spool(Long capBytes) {
+            if (spool == null) {
+                return NO_SPOOL;
+            }
+            String cap = capBytes == null ? ""
+                    : " (cap " + capBytes + " bytes, taclog.db.conversations.spool-max-bytes)";
+            if (spool.rows() == 0) {
+                return "empty" + cap;
+            }
+            return spool.rows() + " conversation blocks, " + spool.bytes() + " bytes" + cap + ", waiting since "
+                    + spool.since() + " for the conversations disk; the sidecar stores them when it is back";
         }
 
         /** The split layout's second file: which, whether it is readable, its commit and its files' sizes. */

@@ -59,8 +59,8 @@ public final class SearchIndexer {
 
     /** One tick of the sidecar's route: catches up for at most the tick budget. A failure is tried again later. */
     public synchronized void run() {
-        if (!periodic) {
-            return;
+        if (!periodic || db.conversationsAway()) {
+            return; // the index lives in the conversations file: it goes on once the file is back
         }
         try {
             Report r = catchUp(tickBudget);

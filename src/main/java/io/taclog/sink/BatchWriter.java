@@ -145,6 +145,10 @@ public final class BatchWriter {
                 if (SqliteErrors.isBusy(e)) {
                     throw e;
                 }
+                ConversationsPending pending = db.pendingOnConversations(e);
+                if (pending != null) {
+                    throw pending; // not a bad line: it waits for the conversations file (split layout)
+                }
                 throw new LineWriteFailure(e);
             } catch (RuntimeException e) {
                 throw new LineWriteFailure(e);
@@ -160,6 +164,10 @@ public final class BatchWriter {
         } catch (SQLException | RuntimeException e) {
             if (e instanceof SQLException && SqliteErrors.isBusy(e)) {
                 throw (SQLException) e;
+            }
+            ConversationsPending pending = db.pendingOnConversations(e);
+            if (pending != null) {
+                throw pending; // the line is not bad: it waits for the conversations file (split layout)
             }
             exec("ROLLBACK TO line");
             exec("RELEASE line");

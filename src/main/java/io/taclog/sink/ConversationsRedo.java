@@ -54,16 +54,7 @@ final class ConversationsRedo implements Database.TransactionHook {
      */
     static ConversationsRedo install(Connection writer, CrashBetweenCommits crash) throws SQLException {
         List<String> cols = TableColumns.of(writer, SCHEMA, "conversations");
-        try (Statement s = writer.createStatement()) {
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + TOUCHED + " (conversation_id INTEGER PRIMARY KEY)");
-            s.execute("CREATE TEMP TRIGGER IF NOT EXISTS conversations_touched_insert AFTER INSERT ON " + SCHEMA
-                    + ".conversations BEGIN INSERT OR IGNORE INTO " + TOUCHED + " VALUES (NEW.conversation_id); END");
-            s.execute("CREATE TEMP TRIGGER IF NOT EXISTS conversations_touched_update AFTER UPDATE ON " + SCHEMA
-                    + ".conversations BEGIN INSERT OR IGNORE INTO " + TOUCHED + " VALUES (OLD.conversation_id); "
-                    + "INSERT OR IGNORE INTO " + TOUCHED + " VALUES (NEW.conversation_id); END");
-            s.execute("CREATE TEMP TRIGGER IF NOT EXISTS conversations_touched_delete AFTER DELETE ON " + SCHEMA
-                    + ".conversations BEGIN INSERT OR IGNORE INTO " + TOUCHED + " VALUES (OLD.conversation_id); END");
-        }
+        installTriggers(writer);
         List<String> redoCols = TableColumns.of(writer, "main", REDO_TABLE);
         List<String> wanted = new ArrayList<>(List.of("redo_seq", "redo_id"));
         wanted.addAll(cols);
@@ -77,6 +68,30 @@ final class ConversationsRedo implements Database.TransactionHook {
         }
         ConversationsFile.Link link = ConversationsFile.link(writer);
         return new ConversationsRedo(writer, String.join(", ", cols), link.seq(), crash);
+    }
+
+    /** The TEMP table of touched ids and the TEMP triggers that fill it. */
+    static void installTriggers(Connection writer) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + TOUCHED + " (conversation_id INTEGER PRIMARY KEY)");
+            s.execute("CREATE TEMP TRIGGER IF NOT EXISTS conversations_touched_insert AFTER INSERT ON " + SCHEMA
+                    + ".conversations BEGIN INSERT OR IGNORE INTO " + TOUCHED + " VALUES (NEW.conversation_id); END");
+            s.execute("CREATE TEMP TRIGGER IF NOT EXISTS conversations_touched_update AFTER UPDATE ON " + SCHEMA
+                    + ".conversations BEGIN INSERT OR IGNORE INTO " + TOUCHED + " VALUES (OLD.conversation_id); "
+                    + "INSERT OR IGNORE INTO " + TOUCHED + " VALUES (NEW.conversation_id); END");
+            s.execute("CREATE TEMP TRIGGER IF NOT EXISTS conversations_touched_delete AFTER DELETE ON " + SCHEMA
+                    + ".conversations BEGIN INSERT OR IGNORE INTO " + TOUCHED + " VALUES (OLD.conversation_id); END");
+        }
+    }
+
+    /** Drops the TEMP triggers on the conversations file's table, so that the file can be detached. */
+    static void uninstall(Connection writer) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            for (String op : List.of("insert", "update", "delete")) {
+                s.execute("DROP TRIGGER IF EXISTS temp.conversations_touched_" + op);
+            }
+            s.execute("DELETE FROM temp." + TOUCHED);
+        }
     }
 
     @Override

@@ -40,6 +40,17 @@ public final class Database implements AutoCloseable {
     private Path conversations;
     private Checkpointer conversationsCheckpointer;
     private ConversationsRedo redo;
+    /**
+     * Split layout only: where new conversation content waits while the file is away, the watch that notices it
+     * going and coming back, what replays the spool, and the identity (file key) of the file attached.
+     */
+    private volatile ConversationsSpool spool;
+    private ConversationsWatch watch;
+    private ConversationsSpool.Replayer replayer;
+    private volatile Object conversationsKey;
+    /** Why the file is not taken back yet (logged once per reason). */
+    private String notBackBecause;
+    private long awaySinceMillis;
     /** Non-null for a fresh load ({@link FreshLoad}): the name the file takes when it is closed. */
     private final Path publishAs;
     /** A fresh load's file forced to disk as it grows (null otherwise). */
@@ -129,6 +140,7 @@ public final class Database implements AutoCloseable {
             st.execute("PRAGMA " + s + ".cache_size = " + -settings.cacheKib());
         }
         conversations = plan.path();
+        conversationsKey = ConversationsPresence.fileKey(conversations);
         CrashBetweenCommits crash = CrashBetweenCommits.fromSystemProperty(conversations);
         if (crash == null) { // the test hook copies the file between commits: no checkpoint may change it meanwhile
             conversationsCheckpointer = new Checkpointer(conversations, settings.busyTimeoutMillis(), 200);
@@ -166,10 +178,201 @@ public final class Database implements AutoCloseable {
                 }
             }
             redo = ConversationsRedo.install(writer, crash);
+            if (spool == null) {
+                spool = new ConversationsSpool(ConversationsPresence.DEFAULT_SPOOL_MAX_BYTES);
+                spool.install(writer);
+            }
         } finally {
             lock.unlock();
         }
         write(c -> null); // repairs a commit a crash cut in two before anything else is written
+    }
+
+    /**
+     * Split layout: from now on the conversations file is watched every {@code checkMillis}; while it is away new
+     * conversation content is spooled in the main file (up to {@code spoolMaxBytes}), and {@code replayer} stores it
+     * when the file is back. A spool an earlier run left is replayed first, if the file is here. Nothing for a
+     * single-file database.
+     */
+    public void watchConversations(long spoolMaxBytes, long checkMillis, ConversationsSpool.Replayer replayer)
+            throws SQLException {
+        if (spool == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            spool.capBytes(spoolMaxBytes);
+            this.replayer = replayer;
+            if (spool.rows() > 0) {
+                drainSpool();
+            }
+            if (watch == null) {
+                watch = new ConversationsWatch(this, checkMillis);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The spool new conversation content goes to now (the file is away, or older content waits), else null. */
+    public ConversationsSpool spoolingConversations() {
+        return spool != null && spool.active() ? spool : null;
+    }
+
+    /** Whether the split layout's conversations file is away (detached, its content spooled). */
+    public boolean conversationsAway() {
+        return spool != null && spool.away();
+    }
+
+    /**
+     * A write failure that only says the conversations file is away (a statement that reads or changes its rows, a
+     * full spool, an I/O error of that file), as a wait; null for any other failure. The batch is then read again
+     * later instead of its lines being quarantined.
+     */
+    public ConversationsPending pendingOnConversations(Throwable e) {
+        if (spool == null) {
+            return null;
+        }
+        if (e instanceof ConversationsPending p) {
+            return p;
+        }
+        String m = String.valueOf(e.getMessage());
+        if (spool.away() && (m.contains("conversations") || m.contains("tool_calls"))) {
+            return new ConversationsPending("the conversations file is away: " + m, e);
+        }
+        if (m.contains("SQLITE_IOERR") || m.contains("SQLITE_READONLY") || m.contains("SQLITE_CANTOPEN")
+                || m.contains("SQLITE_FULL")) {
+            return new ConversationsPending("the database files cannot be written: " + m, e);
+        }
+        return null;
+    }
+
+    /**
+     * One look at the conversations file (the watch's thread, or after a failed write): a file gone, replaced or not
+     * writable is detached and its content spooled from then on; a file that is back is attached again and the spool
+     * replayed into it.
+     */
+    void checkConversations() throws SQLException {
+        ConversationsSpool sp = spool;
+        if (closed || sp == null || !sp.away() && sp.rows() == 0
+                && ConversationsPresence.goneBecause(conversations, conversationsKey) == null) {
+            return; // the usual case, decided without the writer's lock (everything is looked at again under it)
+        }
+        lock.lock();
+        try {
+            if (closed || spool == null) {
+                return;
+            }
+            if (!spool.away()) {
+                String gone = ConversationsPresence.goneBecause(conversations, conversationsKey);
+                if (gone != null) {
+                    detachConversations(gone);
+                }
+            } else {
+                reattachConversations();
+            }
+            if (!spool.away() && spool.rows() > 0 && replayer != null) {
+                drainSpool();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void detachConversations(String reason) throws SQLException {
+        closeStatements(); // they may name the file's tables
+        // the TEMP triggers go first: SQLite would keep a TEMP trigger of a detached table, bound to whatever
+        // TEMP table of that name comes later
+        ConversationsRedo.uninstall(writer);
+        try {
+            exec("DETACH DATABASE " + ConversationsFile.SCHEMA);
+        } catch (SQLException e) {
+            ConversationsRedo.installTriggers(writer); // still attached: its commits must stay repairable
+            throw e;
+        }
+        if (conversationsCheckpointer != null) {
+            conversationsCheckpointer.close();
+            conversationsCheckpointer = null;
+        }
+        spool.away(true);
+        awaySinceMillis = System.currentTimeMillis();
+        notBackBecause = null;
+        String msg = "conversations disk gone: " + conversations + ": " + reason + "; new conversation content is "
+                + "spooled in " + path.getFileName() + " (up to " + spool.capBytes() + " bytes) until it is back";
+        LOG.warn(msg);
+        spool.event("conversations_disk_gone", "warning", msg, io.taclog.parse.tac8.JsonObj.of()
+                .put("path", conversations.toString()).put("reason", reason).json());
+        write(c -> null); // records the event now
+    }
+
+    private void reattachConversations() throws SQLException {
+        String why = ConversationsPresence.notBackBecause(path, conversations);
+        if (why != null) {
+            if (!why.equals(notBackBecause)) {
+                LOG.warn("conversations disk still away: {}", why);
+                notBackBecause = why;
+            }
+            return;
+        }
+        ConversationsFile.Plan plan = ConversationsFile.check(path, conversations);
+        spool.away(false); // the re-attach's first transaction repairs a commit the loss cut in two
+        try {
+            attachConversations(plan);
+        } catch (SQLException | RuntimeException e) {
+            spool.away(true);
+            closeStatements();
+            ConversationsRedo.uninstall(writer);
+            try {
+                exec("DETACH DATABASE " + ConversationsFile.SCHEMA);
+            } catch (SQLException ignored) {
+                // it was not attached
+            }
+            LOG.warn("conversations file {} is back but could not be attached: {}", conversations, e.getMessage());
+            return;
+        }
+        long rows = spool.rows();
+        long seconds = (System.currentTimeMillis() - awaySinceMillis) / 1000;
+        LOG.warn("conversations disk back after {} s: {}; {} spooled conversation blocks to store", seconds,
+                conversations, rows);
+        if (rows == 0 || replayer == null) {
+            spool.event("conversations_disk_back", "info", "conversations disk back after " + seconds + " s: "
+                    + conversations + "; " + rows + " spooled conversation blocks wait for the sidecar", null);
+            write(c -> null);
+        }
+    }
+
+    /** Stores every spooled block in the attached file, oldest first, a few hundred per commit, holding the writer. */
+    private void drainSpool() throws SQLException {
+        long t0 = System.nanoTime();
+        long stored = 0;
+        while (spool.rows() > 0 && !closed) {
+            int n = WriteContext.transaction(this, java.time.Instant.now(),
+                    ctx -> spool.replay(replayer, ctx, 256));
+            if (n == 0) {
+                break;
+            }
+            stored += n;
+        }
+        long seconds = awaySinceMillis == 0 ? 0 : (System.currentTimeMillis() - awaySinceMillis) / 1000;
+        String msg = "conversations disk back" + (awaySinceMillis == 0 ? "" : " after " + seconds + " s") + ": "
+                + conversations + "; " + stored + " spooled conversation rows caught up in "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms";
+        LOG.warn(msg);
+        spool.event("conversations_disk_back", "info", msg, io.taclog.parse.tac8.JsonObj.of().put("caught_up", stored)
+                .put("path", conversations.toString()).json());
+        write(c -> null);
+        awaySinceMillis = 0;
+    }
+
+    private void closeStatements() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // dropped anyway
+            }
+        }
+        statements.clear();
     }
 
     /** The split layout's conversations file, or null for a single-file database. */
@@ -247,31 +450,42 @@ public final class Database implements AutoCloseable {
             while (true) {
                 try {
                     exec("BEGIN IMMEDIATE");
-                    if (redo != null) {
+                    boolean split = redo != null && !spool.away(); // while away, nothing reads or writes the file
+                    if (spool != null) {
+                        spool.beforeWork();
+                        spool.writeEvents(writer);
+                    }
+                    if (split) {
                         redo.beforeWork();
                     }
                     for (TransactionHook h : hooks) {
                         h.beforeWork();
                     }
                     T result = work.run(writer);
-                    if (redo != null) {
+                    if (split) {
                         redo.beforeCommit();
                     }
                     exec("COMMIT");
                     if (checkpointer != null) {
                         checkpointer.committed();
                     }
-                    if (redo != null) {
+                    if (split) {
                         redo.afterCommit();
                         if (conversationsCheckpointer != null) {
                             conversationsCheckpointer.committed();
                         }
+                    }
+                    if (spool != null) {
+                        spool.afterCommit();
                     }
                     hooks.forEach(TransactionHook::afterCommit);
                     return result;
                 } catch (SQLException e) {
                     rollbackQuietly();
                     if (!SqliteErrors.isBusy(e)) {
+                        if (watch != null && !(e instanceof ConversationsPending)) {
+                            watch.nudge(); // the conversations file may be what failed: look now
+                        }
                         throw e;
                     }
                     attempts++;
@@ -326,6 +540,9 @@ public final class Database implements AutoCloseable {
     private void rollbackQuietly() {
         if (redo != null) {
             redo.afterRollback();
+        }
+        if (spool != null) {
+            spool.afterRollback();
         }
         hooks.forEach(TransactionHook::afterRollback);
         try {
@@ -404,6 +621,9 @@ public final class Database implements AutoCloseable {
     }
 
     private void closeConnection() {
+        if (watch != null) {
+            watch.close();
+        }
         if (checkpointer != null) {
             checkpointer.close();
         }

@@ -43,6 +43,14 @@ public final class WriteContext {
         return db.prepare(sql);
     }
 
+    /**
+     * Split layout with its conversations file away (or older content still waiting): where new conversation
+     * content goes instead of the conversations table; null otherwise (always for a single-file database).
+     */
+    public ConversationsSpool conversationsSpool() {
+        return db.spoolingConversations();
+    }
+
     /** Time of this commit. */
     public Instant now() {
         return now;

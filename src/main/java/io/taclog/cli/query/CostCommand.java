@@ -49,7 +49,7 @@ public final class CostCommand implements Callable<Integer> {
         Instant now = Instant.now();
         TimeWindow w = window.window(options.zone(), now);
         List<CostRow> rows;
-        try (Connection c = options.open()) {
+        try (Connection c = options.open(spec.commandLine().getErr())) {
             rows = options.timed(spec.commandLine().getErr(),
                     () -> new CostQuery(c, options.zone()).run(w, by, breakdown));
         }

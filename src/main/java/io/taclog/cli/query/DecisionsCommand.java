@@ -39,7 +39,7 @@ public final class DecisionsCommand implements Callable<Integer> {
             throw new CliException(Main.USAGE, "say --task ID or --slow");
         }
         List<Map<String, Object>> rows;
-        try (Connection c = options.open()) {
+        try (Connection c = options.open(spec.commandLine().getErr())) {
             if (task != null) {
                 TaskCommand.requireTask(c, task);
             }

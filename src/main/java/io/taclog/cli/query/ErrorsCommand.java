@@ -33,7 +33,7 @@ public final class ErrorsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Map<String, Object>> rows;
-        try (Connection c = options.open()) {
+        try (Connection c = options.open(spec.commandLine().getErr())) {
             rows = new ErrorsQuery(c).in(window.window(options.zone(), Instant.now()), warnings);
         }
         MapRows.print(spec.commandLine().getOut(), options.format(), rows, List.of("timestamp", "severity",

@@ -47,6 +47,16 @@ public final class QueryOptions {
         return ReadOnlyDb.open(db.path(), includeArchives);
     }
 
+    /**
+     * As {@link #open()}, and says on {@code err} when conversation content waits in the split layout's spool (its
+     * disk is away, docs/storage.md): those rows are not in any answer until the sidecar stored them.
+     */
+    public Connection open(java.io.PrintWriter err) {
+        Connection c = open();
+        ReadOnlyDb.noteSpool(c, err);
+        return c;
+    }
+
     public ZoneId zone() {
         return tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
     }

@@ -63,7 +63,7 @@ public final class SearchCommand implements Callable<Integer> {
         try {
             SearchQuery.Request request = SearchQuery.Request.of(text).withRaw(raw).withTask(task).withWorker(worker)
                     .withOrder(order).withPage(limit, offset);
-            try (Connection c = options.open()) {
+            try (Connection c = options.open(spec.commandLine().getErr())) {
                 result = options.timed(spec.commandLine().getErr(), () -> new SearchQuery(c).run(request));
             }
         } catch (BadSearchException e) {

@@ -32,7 +32,7 @@ public final class SessionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Map<String, Object>> rows;
-        try (Connection c = options.open()) {
+        try (Connection c = options.open(spec.commandLine().getErr())) {
             SessionsQuery q = new SessionsQuery(c);
             rows = active ? q.active() : q.started(window.window(options.zone(), Instant.now()));
         }

@@ -42,7 +42,7 @@ public final class TaskCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TaskStory.Story story;
-        try (Connection c = options.open()) {
+        try (Connection c = options.open(spec.commandLine().getErr())) {
             story = options.timed(spec.commandLine().getErr(), () -> {
                 requireTask(c, taskId);
                 return new TaskStory(c).load(taskId, full);

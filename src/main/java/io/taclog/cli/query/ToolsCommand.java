@@ -29,7 +29,7 @@ public final class ToolsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Map<String, Object>> rows;
-        try (Connection c = options.open()) {
+        try (Connection c = options.open(spec.commandLine().getErr())) {
             rows = new ToolsQuery(c).run(window.window(options.zone(), Instant.now()));
         }
         MapRows.print(spec.commandLine().getOut(), options.format(), rows, List.of("tool", "calls", "failures",

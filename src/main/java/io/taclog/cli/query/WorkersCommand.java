@@ -48,7 +48,7 @@ public final class WorkersCommand implements Callable<Integer> {
             throw new CliException(Main.USAGE, "say --active or --failed");
         }
         List<Map<String, Object>> rows;
-        try (Connection c = options.open()) {
+        try (Connection c = options.open(spec.commandLine().getErr())) {
             WorkersQuery q = new WorkersQuery(c);
             Duration idleAfter = Duration.ofMinutes(Math.max(0, idleAfterMinutes));
             Instant now = Instant.now();

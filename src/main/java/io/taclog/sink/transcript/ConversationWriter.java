@@ -5,6 +5,7 @@ import io.taclog.model.ConversationBlock;
 import io.taclog.model.TimeSource;
 import io.taclog.model.ToolLatency;
 import io.taclog.model.Times;
+import io.taclog.sink.ConversationsSpool;
 import io.taclog.sink.FactWriter;
 import io.taclog.sink.WriteContext;
 import io.taclog.sink.workers.WorkerLinker;
@@ -39,6 +40,19 @@ public final class ConversationWriter implements FactWriter<ConversationBlock> {
     @Override
     public void write(ConversationBlock b, WriteContext ctx) throws SQLException {
         String worker = linker.workerFor(b.stream(), b.at(), b.timeSource(), ctx);
+        ConversationsSpool spool = ctx.conversationsSpool();
+        if (spool != null) { // the conversations file is away: the block waits, linked to its worker, and is
+            spool.add(worker, b, ctx); // stored by store() below once the file is back (ConversationsSpool)
+            return;
+        }
+        store(worker, b, ctx);
+    }
+
+    /**
+     * Stores a block of a worker: the row, its pairing with a stored call or result, a recorded time for an observed
+     * one. Also what replays the conversations spool when the split layout's file is back.
+     */
+    public void store(String worker, ConversationBlock b, WriteContext ctx) throws SQLException {
         String toolName = b.toolName();
         Double latency = null;
         boolean callFound = false;
