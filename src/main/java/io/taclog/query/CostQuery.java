@@ -237,12 +237,17 @@ public final class CostQuery {
      * set queries (not one query per worker); the worker ids go in as one JSON array parameter.
      */
     private Map<String, WorkerInfo> workerInfo(List<Cell> cells, HourSpan span) throws SQLException {
-        java.util.Set<String> ids = new java.util.TreeSet<>();
+        // the reporting workers' estimate and calls per model within the window, summed once per cell
+        Map<String, Map<String, double[]>> inWindowSums = new HashMap<>();
         for (Cell c : cells) {
             if (c.prorated() != null) {
-                ids.add(c.prorated());
+                double[] sum = inWindowSums.computeIfAbsent(c.prorated(), k -> new HashMap<>(4))
+                        .computeIfAbsent(c.model(), k -> new double[2]);
+                sum[0] += c.est();
+                sum[1] += c.calls();
             }
         }
+        java.util.Set<String> ids = inWindowSums.keySet();
         Map<String, WorkerInfo> out = new HashMap<>();
         if (ids.isEmpty()) {
             return out;
@@ -266,14 +271,10 @@ public final class CostQuery {
         if (span != null) {
             // the window's part from the cells just read, the rest from outside the window: a report over a year
             // reads only what lies beyond it, not every call of its workers again
-            for (Cell c : cells) {
-                if (c.prorated() != null) {
-                    estByModel.computeIfAbsent(c.prorated(), k -> new HashMap<>()).merge(c.model(), c.est(),
-                            Double::sum);
-                    callsByModel.computeIfAbsent(c.prorated(), k -> new HashMap<>()).merge(c.model(), c.calls(),
-                            Long::sum);
-                }
-            }
+            inWindowSums.forEach((worker, models) -> models.forEach((model, sum) -> {
+                estByModel.computeIfAbsent(worker, k -> new HashMap<>()).put(model, sum[0]);
+                callsByModel.computeIfAbsent(worker, k -> new HashMap<>()).put(model, (long) sum[1]);
+            }));
         }
         String allTime = span == null ? WORKER_MODELS : span.outsideSql();
         if (allTime != null) { // null: the window is all time, nothing lies outside it
