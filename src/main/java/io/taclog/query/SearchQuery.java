@@ -186,13 +186,14 @@ public final class SearchQuery {
         long through = SearchIndex.indexedThrough(db);
         long unindexed = SearchIndex.behindRows(db, through);
         int want = r.offset() + r.limit() + 1; // one more than the page: is there a next page?
+        long[] range = rowRange(r, schema); // read once for the index and the rows it has not reached
         List<Hit> hits = new ArrayList<>();
         long scanned = 0;
         if (unindexed > 0 && r.unindexedScan() > 0) {
             scanned = Math.min(unindexed, r.unindexedScan());
-            hits.addAll(searchTail(r, match, through, want, schema));
+            hits.addAll(searchTail(r, match, through, want, schema, range));
         }
-        hits.addAll(find(r, match, schema + SearchIndex.TABLE, SearchIndex.TABLE, true, want, schema));
+        hits.addAll(find(r, match, schema + SearchIndex.TABLE, SearchIndex.TABLE, true, want, schema, range));
         // the index holds ids up to the watermark, the tail those above it (one snapshot): no row is in both
         List<Hit> unique = hits.stream().sorted(order(r.order())).toList();
         int from = Math.min(r.offset(), unique.size());
@@ -210,7 +211,7 @@ public final class SearchQuery {
      * The rows above the watermark: the newest of them copied into a temporary FTS5 table (this connection's own,
      * dropped afterwards) and searched with the same query.
      */
-    private List<Hit> searchTail(Request r, String match, long through, int want, String schema)
+    private List<Hit> searchTail(Request r, String match, long through, int want, String schema, long[] range)
             throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + TAIL);
@@ -228,7 +229,7 @@ public final class SearchQuery {
                 ps.setInt(2, r.unindexedScan());
                 ps.executeUpdate();
             }
-            return find(r, match, TAIL, "conversation_search_tail", false, want, schema);
+            return find(r, match, TAIL, "conversation_search_tail", false, want, schema, range);
         } finally {
             try (Statement s = db.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + TAIL);
@@ -242,7 +243,7 @@ public final class SearchQuery {
      * since they were indexed before their snippet is asked for, which would fail on a missing row.
      */
     private List<Hit> find(Request r, String match, String table, String name, boolean indexed, int want,
-                           String schema) throws SQLException {
+                           String schema, long[] range) throws SQLException {
         String sql = "SELECT c.conversation_id, c.worker_id, w.task_id, c.message_index, c.timestamp, c.role, "
                 + "c.content_type, c.tool_name, snippet(" + name + ", -1, ?1, ?2, '…', " + SNIPPET_TOKENS + "), "
                 + name + ".rank "
@@ -259,7 +260,6 @@ public final class SearchQuery {
             ps.setString(4, r.taskId());
             ps.setString(5, r.workerId());
             ps.setInt(6, want);
-            long[] range = rowRange(r, schema);
             ps.setLong(7, range[0]);
             ps.setLong(8, range[1]);
             try (ResultSet rs = ps.executeQuery()) {
