@@ -2,6 +2,7 @@ package io.taclog.archive;
 
 import io.taclog.archive.ArchivedTable.Union;
 import io.taclog.search.SearchIndex;
+import io.taclog.sink.ApiCallCosts;
 import io.taclog.sink.ApiCallHours;
 import java.util.List;
 import java.util.Optional;
@@ -41,12 +42,15 @@ public final class ArchivedTables {
      * (which byte ranges of the ingested files are archived: they belong with the offsets). The full-text
      * search index (FTS5, schema v11, with the tables FTS5 keeps it in) serves the database's own rows: the
      * archive takes a month's rows out of it in the transaction that deletes them ({@code SearchIndex.forget}). So do
-     * the hourly cost cells (schema v16): their triggers take the month's calls out as the archive deletes them.
+     * the hourly cost cells (schema v16): their triggers take the month's calls out as the archive deletes them, and
+     * the writer settles the shares of reported cost (v19) of the workers that lost calls before that transaction
+     * commits.
      */
     public static final List<String> STAYING = Stream.concat(Stream.of("ingest_files", "ingest_file_paths",
             "ingest_ledger", "ingest_skips", "ingest_rejects", "ingest_commits", "pending_estimates", "time_anchors",
             "deferred_facts", "deferred_indexes", "outbox", "outbox_cursor", "backups", "archives",
-            "raw_archive_segments", "schema_version", ApiCallHours.TABLE, SearchIndex.TABLE),
+            "raw_archive_segments", "schema_version", ApiCallHours.TABLE, ApiCallCosts.EXTRAS, ApiCallCosts.DIRTY,
+            SearchIndex.TABLE),
             SearchIndex.STORAGE_TABLES.stream()).toList();
 
     /** Views of the schema: queries over archives get their own versions of them ({@link ArchiveViews}). */

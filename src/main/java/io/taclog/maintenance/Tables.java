@@ -22,7 +22,7 @@ public final class Tables {
             "ingest_commits", "agent_sessions", "worker_model_usage", "task_status_history", "work_queue_snapshots",
             "derived_episodes", "derived_episode_members", "pending_estimates", "time_anchors", "deferred_facts",
             "deferred_indexes", "codex_reviews", "outbox", "outbox_cursor", "backups", "archives",
-            "raw_archive_segments", "schema_version", "api_call_hours"),
+            "raw_archive_segments", "schema_version", "api_call_hours", "api_call_hour_extras", "api_call_cost_dirty"),
             SearchIndex.STORAGE_TABLES.stream()).toList(); // the search index's own tables last (schema v11)
 
     private Tables() {

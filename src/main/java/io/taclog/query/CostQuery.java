@@ -68,8 +68,12 @@ public final class CostQuery {
     }
 
     public List<CostRow> run(TimeWindow window, CostGrouping by, boolean breakdown) throws SQLException {
-        List<Cell> cells = new ArrayList<>();
         HourSpan span = HourSpan.of(window);
+        boolean perModel = breakdown || by == CostGrouping.MODEL;
+        if (SettledCells.cover(db, span)) {
+            return fromSettledCells(span, by, perModel);
+        }
+        List<Cell> cells = new ArrayList<>();
         boolean fromCells = span.wholeHours() && cellsKept();
         try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells))) {
             if (fromCells) {
@@ -93,7 +97,6 @@ public final class CostQuery {
         Map<String, WorkerInfo> workers = workerInfo(cells, fromCells ? span : null);
         Map<String, String> timeKeys = new HashMap<>();
         Groups groups = new Groups();
-        boolean perModel = breakdown || by == CostGrouping.MODEL;
         for (Cell c : cells) {
             String key = switch (by) {
                 case NONE -> "total";
@@ -116,6 +119,23 @@ public final class CostQuery {
                 }
             });
         }
+        return groups.rows();
+    }
+
+    /**
+     * The report from cells that carry their reported shares ({@link CellCostReport}): SQL sums them by group, local
+     * day and model; weeks and months are folded from the days here.
+     */
+    private List<CostRow> fromSettledCells(HourSpan span, CostGrouping by, boolean perModel) throws SQLException {
+        Groups groups = new Groups();
+        Map<String, String> dayKeys = new HashMap<>();
+        new CellCostReport(db, zone).run(span, by, perModel, (key, model, calls, in, out, cr, cw, est, unpriced,
+                                                               estimate, reported, anyEstimated, anyReported) -> {
+            String group = by == CostGrouping.WEEK || by == CostGrouping.MONTH
+                    ? dayKeys.computeIfAbsent(key, d -> dayKey(java.time.LocalDate.parse(d), by)) : key;
+            groups.acc(group, model).addSums(calls, in, out, cr, cw, est, unpriced, estimate, reported, anyEstimated,
+                    anyReported);
+        });
         return groups.rows();
     }
 
@@ -152,12 +172,12 @@ public final class CostQuery {
     public static final String UNASSIGNED = "(unassigned)";
     /** Prefix of the groups that split the work seen only in transcripts by the agent's session. */
     public static final String TRANSCRIPT_SESSION = "transcript ";
-    private static final String TASK_GROUP = "COALESCE(w.task_id, '" + UNASSIGNED + "')";
+    static final String TASK_GROUP = "COALESCE(w.task_id, '" + UNASSIGNED + "')";
     /**
      * A coordinator session as it is; the synthetic one of transcript-only workers split by the agent's own
      * session (its file when it has none), which is the only grouping unassigned work has.
      */
-    private static final String SESSION_GROUP = "CASE WHEN w.session_id = '" + WorkerLinker.NO_COORDINATOR
+    static final String SESSION_GROUP = "CASE WHEN w.session_id = '" + WorkerLinker.NO_COORDINATOR
             + "' THEN '" + TRANSCRIPT_SESSION + "' || COALESCE(w.agent_session_id, w.worker_id) "
             + "ELSE COALESCE(w.session_id, '(no session)') END";
 
@@ -171,13 +191,7 @@ public final class CostQuery {
      * calls are a view over the archives too, which the database's cells do not hold.
      */
     private boolean cellsKept() throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT 1 FROM temp.sqlite_master WHERE name = 'api_calls'"); ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                return false;
-            }
-        }
-        return ApiCallHours.live(db);
+        return !SettledCells.archivesAttached(db) && ApiCallHours.live(db);
     }
 
     private static final String CELL_SUMS = "SUM(c.n), SUM(c.tin), SUM(c.tout), SUM(c.tcr), SUM(c.tcw), SUM(c.est), "
@@ -368,11 +382,15 @@ public final class CostQuery {
         LocalDateTime utc = LocalDateTime.of(Integer.parseInt(hour, 0, 4, 10), Integer.parseInt(hour, 5, 7, 10),
                 Integer.parseInt(hour, 8, 10, 10), Integer.parseInt(hour, 11, 13, 10), 0);
         ZonedDateTime t = utc.atOffset(ZoneOffset.UTC).atZoneSameInstant(zone);
+        return dayKey(t.toLocalDate(), by);
+    }
+
+    /** The day, ISO week or month of a local date. */
+    private static String dayKey(java.time.LocalDate d, CostGrouping by) {
         return switch (by) {
-            case DAY -> t.toLocalDate().toString();
-            case WEEK -> t.get(IsoFields.WEEK_BASED_YEAR) + "-W" + twoDigits(t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
-            case MONTH -> t.getYear() + "-" + twoDigits(t.getMonthValue());
-            default -> hour;
+            case WEEK -> d.get(IsoFields.WEEK_BASED_YEAR) + "-W" + twoDigits(d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+            case MONTH -> d.getYear() + "-" + twoDigits(d.getMonthValue());
+            default -> d.toString();
         };
     }
 
@@ -409,6 +427,22 @@ public final class CostQuery {
             cw += c.cw();
             est += c.est();
             unpriced += c.unpriced();
+        }
+
+        /** A group's sums from SQL: its calls, its estimate-basis cost and its reported shares. */
+        void addSums(long calls, long in, long out, long cr, long cw, double est, long unpriced, double estimate,
+                     double reported, boolean anyEstimated, boolean anyReported) {
+            this.calls += calls;
+            this.in += in;
+            this.out += out;
+            this.cr += cr;
+            this.cw += cw;
+            this.est += est;
+            this.unpriced += unpriced;
+            this.cost += estimate + reported;
+            this.reported += reported;
+            this.anyEstimated |= anyEstimated;
+            this.anyReported |= anyReported;
         }
 
         void addEstimate(double usd) {

@@ -115,14 +115,29 @@ record HourSpan(String from, String fullFrom, String fullUntil, String until, St
         }
     }
 
+    /** True when the window begins inside an hour (calls of that hour before it are outside). */
+    boolean partialFirstHour() {
+        return !openFrom && !firstHourStart.equals(from);
+    }
+
+    /** True when the window ends inside an hour (calls of that hour from its end on are outside). */
+    boolean partialLastHour() {
+        return !lastHourEnd.equals(until);
+    }
+
+    /** The cells' bounds of the window's whole hours: {@code hour >= ?} and {@code hour < ?}. */
+    void bindHours(PreparedStatement ps, int first) throws SQLException {
+        ps.setString(first, fullFrom.isEmpty() ? "" : fullFrom.substring(0, 13));
+        ps.setString(first + 1, fullUntil.substring(0, 13));
+    }
+
     /** True when the window spans at least one whole hour; a shorter one is read from the calls alone. */
     boolean wholeHours() {
         return fullFrom.compareTo(fullUntil) < 0;
     }
 
     void bind(PreparedStatement ps) throws SQLException {
-        ps.setString(1, fullFrom.isEmpty() ? "" : fullFrom.substring(0, 13));
-        ps.setString(2, fullUntil.substring(0, 13));
+        bindHours(ps, 1);
         bindCalls(ps, 3, from, fullFrom);
         bindCalls(ps, 7, fullUntil, until);
     }

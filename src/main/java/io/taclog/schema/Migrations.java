@@ -42,7 +42,9 @@ public final class Migrations {
             new Migration(14, "the raw JSONL archive: the byte ranges archived per file generation",
                     "db/migration/V014__raw_archive.sql"),
             new Migration(16, "cost cells of every hour, kept by triggers, for reports over months",
-                    "db/migration/V016__api_call_hours.sql"));
+                    "db/migration/V016__api_call_hours.sql"),
+            new Migration(19, "each cost cell's share of its worker's reported cost, kept before every commit",
+                    "db/migration/V019__reported_cost_in_cells.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -18,11 +18,18 @@ public final class ApiCallHours {
 
     public static final String TABLE = "api_call_hours";
 
-    /** The triggers that keep the cells, as schema v16 creates them. */
+    /**
+     * The triggers that keep the cells (schema v16, again in v19) and mark the workers whose shares of their reported
+     * cost are to be recomputed ({@link ApiCallCosts}, v19).
+     */
     public static final List<String> TRIGGERS = List.of("api_call_hours_insert", "api_call_hours_update",
-            "api_call_hours_delete");
+            "api_call_hours_delete", "api_call_costs_worker_insert", "api_call_costs_worker_update",
+            "api_call_costs_worker_delete", "api_call_costs_usage_insert", "api_call_costs_usage_update",
+            "api_call_costs_usage_delete");
 
-    private static final String REBUILD = "INSERT INTO api_call_hours SELECT substr(timestamp, 1, 13), worker_id, "
+    private static final String REBUILD = "INSERT INTO api_call_hours(hour, worker_id, model, calls, tokens_input, "
+            + "tokens_output, tokens_cached_read, tokens_cached_write, estimated_cost_usd, unpriced_calls) "
+            + "SELECT substr(timestamp, 1, 13), worker_id, "
             + "model, COUNT(*), COALESCE(SUM(tokens_input), 0), COALESCE(SUM(tokens_output), 0), "
             + "COALESCE(SUM(tokens_cached_read), 0), COALESCE(SUM(tokens_cached_write), 0), TOTAL(estimated_cost_usd), "
             + "SUM(estimated_cost_usd IS NULL) FROM api_calls GROUP BY substr(timestamp, 1, 13), worker_id, model";
@@ -30,10 +37,10 @@ public final class ApiCallHours {
     private ApiCallHours() {
     }
 
-    /** True when the cells are kept: the table and all three triggers exist in the main database. */
+    /** True when the cells are kept: the table and all its triggers exist in the main database. */
     public static boolean live(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM main.sqlite_master WHERE type = 'trigger' "
-                + "AND tbl_name = 'api_calls' AND name IN (?, ?, ?)")) {
+                + "AND name IN (" + String.join(", ", java.util.Collections.nCopies(TRIGGERS.size(), "?")) + ")")) {
             for (int i = 0; i < TRIGGERS.size(); i++) {
                 ps.setString(i + 1, TRIGGERS.get(i));
             }
@@ -43,11 +50,17 @@ public final class ApiCallHours {
         }
     }
 
-    /** Sums every cell again from the calls, in the caller's transaction (before the triggers come back). */
+    /**
+     * Sums every cell again from the calls, in the caller's transaction (before the triggers come back), and marks every
+     * worker that reports a cost, whose shares the writer computes before the transaction commits.
+     */
     static void rebuild(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM api_call_hours");
             s.executeUpdate(REBUILD);
+            s.executeUpdate("DELETE FROM api_call_hour_extras");
+            s.executeUpdate("INSERT OR IGNORE INTO " + ApiCallCosts.DIRTY
+                    + " SELECT worker_id FROM worker_sessions WHERE reported_cost_usd IS NOT NULL");
         }
     }
 }

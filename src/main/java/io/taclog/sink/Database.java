@@ -56,6 +56,8 @@ public final class Database implements AutoCloseable {
     /** A fresh load's file forced to disk as it grows (null otherwise). */
     private final PeriodicSync periodicSync;
     private boolean closed;
+    /** Whether the schema keeps reported-cost shares (v19); once it does, it always will. */
+    private boolean costShares;
 
     /**
      * Work that rides along with every write transaction: {@link #beforeWork} runs inside it before the
@@ -438,6 +440,27 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Recomputes, before the commit, the reported-cost shares of the workers this transaction's rows marked
+     * ({@link ApiCallCosts}), so that no committed state holds shares older than their calls. Skipped while the schema
+     * has no shares (a migration to v19 not applied yet).
+     */
+    private void settleCosts() throws SQLException {
+        if (!costShares) {
+            try (PreparedStatement ps = writer.prepareStatement(
+                    "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?")) {
+                ps.setString(1, ApiCallCosts.DIRTY);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    costShares = rs.next();
+                }
+            }
+            if (!costShares) {
+                return;
+            }
+        }
+        ApiCallCosts.settle(writer);
+    }
+
+    /**
      * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction and commits it. A busy or locked
      * database is retried with exponential back-off (with jitter) for as long as it takes; any other
      * failure rolls back and is thrown.
@@ -462,6 +485,7 @@ public final class Database implements AutoCloseable {
                         h.beforeWork();
                     }
                     T result = work.run(writer);
+                    settleCosts();
                     if (split) {
                         redo.beforeCommit();
                     }

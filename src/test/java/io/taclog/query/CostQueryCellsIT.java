@@ -69,7 +69,7 @@ class CostQueryCellsIT {
         assertTrue(compared > 1000, "reports with rows were compared: " + compared);
     }
 
-    private static void assertSameRows(List<CostRow> expected, List<CostRow> actual, String what) {
+    static void assertSameRows(List<CostRow> expected, List<CostRow> actual, String what) {
         assertEquals(keys(expected), keys(actual), what);
         for (int i = 0; i < expected.size(); i++) {
             CostRow e = expected.get(i);

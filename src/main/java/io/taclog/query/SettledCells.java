@@ -1,0 +1,56 @@
+package io.taclog.query;
+
+import io.taclog.sink.ApiCallCosts;
+import io.taclog.sink.ApiCallHours;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Whether a report's window can be summed from the settled cells alone (schema v19): the cells are kept, every
+ * worker's shares of its reported cost are up to date, this connection reads the database alone (no archive views)
+ * and no call lies in a part of an hour at either end of the window (the cells hold whole hours).
+ */
+final class SettledCells {
+
+    private SettledCells() {
+    }
+
+    static boolean cover(Connection db, HourSpan span) throws SQLException {
+        if (!span.wholeHours() || archivesAttached(db) || !hasShares(db) || !ApiCallHours.live(db)
+                || !ApiCallCosts.settled(db)) {
+            return false;
+        }
+        return !span.partialFirstHour() || noCells(db, span.firstHourStart())
+                && (!span.partialLastHour() || noCells(db, span.fullUntil()));
+    }
+
+    /** With {@code --include-archives} the calls are a view over the archives too, which the cells do not hold. */
+    static boolean archivesAttached(Connection db) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM temp.sqlite_master WHERE name = 'api_calls'");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    private static boolean hasShares(Connection db) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?")) {
+            ps.setString(1, ApiCallCosts.DIRTY);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** No cell (so no call) in the hour that starts at {@code hourStart}. */
+    private static boolean noCells(Connection db, String hourStart) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM main.api_call_hours WHERE hour = ? LIMIT 1")) {
+            ps.setString(1, hourStart.substring(0, 13));
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next();
+            }
+        }
+    }
+}
