@@ -42,7 +42,9 @@ public final class Migrations {
             new Migration(14, "the raw JSONL archive: the byte ranges archived per file generation",
                     "db/migration/V014__raw_archive.sql"),
             new Migration(16, "cost cells of every hour, kept by triggers, for reports over months",
-                    "db/migration/V016__api_call_hours.sql"));
+                    "db/migration/V016__api_call_hours.sql"),
+            new Migration(17, "Codex review entries keyed by their source line, not by a time a batch can share",
+                    "db/migration/V017__codex_reviews_by_source_line.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();
