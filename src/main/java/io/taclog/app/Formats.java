@@ -23,6 +23,7 @@ import io.taclog.sink.transcript.WorkerOutputWriter;
 import io.taclog.sink.transcript.WorkerResultWriter;
 import io.taclog.sink.workers.WorkerLinker;
 import io.taclog.validate.ContentCheck;
+import io.taclog.validate.CodexReviewCheck;
 import io.taclog.validate.WorkerTotalsCheck;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ public final class Formats {
 
     /** Checks of stored content against a fresh parse, run by {@code taclog validate}. */
     public List<ContentCheck> contentChecks() {
-        return List.of(new WorkerTotalsCheck());
+        return List.of(new WorkerTotalsCheck(), new CodexReviewCheck());
     }
 
     /**

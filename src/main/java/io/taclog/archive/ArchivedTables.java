@@ -32,7 +32,8 @@ public final class ArchivedTables {
             new ArchivedTable("work_queue_snapshots", List.of("snapshot_id"), Union.ALL),
             new ArchivedTable("derived_episodes", List.of("episode_id"), Union.ALL),
             new ArchivedTable("derived_episode_members", List.of("episode_id", "member_id"), Union.ALL),
-            new ArchivedTable("codex_reviews", List.of("side", "agent_session_id", "at"), Union.ALL));
+            // keyed by the line read since schema v17 (an archive written before reads source_line as NULL)
+            new ArchivedTable("codex_reviews", List.of("side", "agent_session_id", "source_line"), Union.ALL));
 
     /**
      * Tables that never move. The ingest bookkeeping is the ledger of every line ever read: its offsets keep the

@@ -43,6 +43,8 @@ public final class Migrations {
                     "db/migration/V014__raw_archive.sql"),
             new Migration(16, "cost cells of every hour, kept by triggers, for reports over months",
                     "db/migration/V016__api_call_hours.sql"),
+            new Migration(17, "Codex review entries keyed by their source line, not by a time a batch can share",
+                    "db/migration/V017__codex_reviews_by_source_line.sql"),
             new Migration(19, "each cost cell's share of its worker's reported cost, kept before every commit",
                     "db/migration/V019__reported_cost_in_cells.sql"));
 

@@ -49,4 +49,24 @@ class ArchivedTablesTest {
         real.removeAll(virtual);
         assertTrue(Tables.MAIN.containsAll(real), "backup and doctor count every table too (not virtual ones)");
     }
+
+    @Test
+    void theKeyOfEveryArchivedTableIsItsPrimaryKey() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            c.setAutoCommit(false);
+            Migrator.createSchema(c);
+            c.commit();
+            for (ArchivedTable t : ArchivedTables.ALL) {
+                List<String> pk = new ArrayList<>();
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT name FROM pragma_table_info('" + t.name() + "') "
+                             + "WHERE pk > 0 ORDER BY pk")) {
+                    while (rs.next()) {
+                        pk.add(rs.getString(1));
+                    }
+                }
+                assertEquals(pk, t.key(), t.name() + ": checksums read rows in key order, one row per key");
+            }
+        }
+    }
 }

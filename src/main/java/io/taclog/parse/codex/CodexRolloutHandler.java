@@ -107,7 +107,7 @@ public final class CodexRolloutHandler implements RecordHandler {
                 }
                 if ("review".equals(p.path("source").path("subagent").asText(null))) {
                     ctx.state().put(REVIEW_AGENT, true);
-                    out.add(new CodexReviewSeen(ref(sid, ctx), at, timeSource, cwd, true));
+                    out.add(new CodexReviewSeen(ref(sid, ctx), at, timeSource, cwd, true, reviewLine(ctx)));
                 }
             }
             case "turn_context" -> {
@@ -128,7 +128,7 @@ public final class CodexRolloutHandler implements RecordHandler {
                     ctx.state().put(IN_REVIEW, true);
                     ThreadUsage.startReview(ctx.state());
                     return LineOutcome.rows(new CodexReviewSeen(ref(sid, ctx), at, timeSource,
-                            ctx.state().path(CWD).asText(null), false));
+                            ctx.state().path(CWD).asText(null), false, reviewLine(ctx)));
                 }
                 if ("exited_review_mode".equals(ptype)) {
                     ctx.state().remove(IN_REVIEW);
@@ -192,6 +192,14 @@ public final class CodexRolloutHandler implements RecordHandler {
 
     private StreamRef ref(String sid, ParseContext ctx) {
         return paths.streamRef(sid, "codex", ctx.path());
+    }
+
+    /**
+     * A review line's identity: its place in its file. Not its time: the review lines of one batch that carry no
+     * readable time all get the batch's read time, and would be one row.
+     */
+    private static String reviewLine(ParseContext ctx) {
+        return CodexReviewSeen.sourceLine(ctx.file().fileId(), ctx.lineOffset());
     }
 
     /** Whether this line belongs to a review thread (the sub-agent's file, or the parent in review mode). */

@@ -42,12 +42,14 @@ public final class CodexReviewWriter implements FactWriter<CodexReviewSeen> {
         String me = f.stream().agentSessionId();
         String side = f.reviewAgent() ? "review" : "parent";
         String at = Times.format(f.at());
-        PreparedStatement insert = ctx.statement("INSERT INTO codex_reviews(side, agent_session_id, at, cwd) "
-                + "VALUES (?,?,?,?) ON CONFLICT DO NOTHING");
+        // keyed by the line, not by its time: lines without a time of their own share their batch's read time
+        PreparedStatement insert = ctx.statement("INSERT INTO codex_reviews(side, agent_session_id, source_line, at, "
+                + "cwd) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING");
         insert.setString(1, side);
         insert.setString(2, me);
-        insert.setString(3, at);
-        insert.setString(4, f.cwd());
+        insert.setString(3, f.sourceLine());
+        insert.setString(4, at);
+        insert.setString(5, f.cwd());
         if (insert.executeUpdate() == 0) {
             return; // the same line read again (a restart re-reads what did not commit): paired already or not
         }
@@ -56,11 +58,11 @@ public final class CodexReviewWriter implements FactWriter<CodexReviewSeen> {
             return; // the other file has not been read yet: its own line pairs them
         }
         PreparedStatement pair = ctx.statement("UPDATE codex_reviews SET partner_session_id = ? "
-                + "WHERE side = ? AND agent_session_id = ? AND at = ?");
+                + "WHERE side = ? AND agent_session_id = ? AND source_line = ?");
         pair.setString(1, partner[0]);
         pair.setString(2, side);
         pair.setString(3, me);
-        pair.setString(4, at);
+        pair.setString(4, f.sourceLine());
         pair.executeUpdate();
         pair.setString(1, me);
         pair.setString(2, f.reviewAgent() ? "parent" : "review");
@@ -72,17 +74,21 @@ public final class CodexReviewWriter implements FactWriter<CodexReviewSeen> {
         fileUnderParent(workerOf(review, ctx), workerOf(parent, ctx), ctx);
     }
 
-    /** The closest unpaired row of the other side within the window, as {session id, at}; null if none. */
+    /**
+     * The closest unpaired row of the other side within the window, as {session id, source line}; null if none.
+     * Of rows equally close (lines of one batch without times of their own), the one of the first session by id,
+     * and of its lines the one stored first.
+     */
     private static String[] findPartner(CodexReviewSeen f, String side, String at, WriteContext ctx)
             throws SQLException {
         Instant t = f.at();
         // a review begins after its parent's entry: the window lies after the parent's time
         Instant from = f.reviewAgent() ? t.minus(LATEST) : t.minus(EARLIEST);
         Instant to = f.reviewAgent() ? t.plus(EARLIEST) : t.plus(LATEST);
-        PreparedStatement ps = ctx.statement("SELECT agent_session_id, at FROM codex_reviews "
+        PreparedStatement ps = ctx.statement("SELECT agent_session_id, source_line FROM codex_reviews "
                 + "WHERE side = ? AND partner_session_id IS NULL AND at BETWEEN ? AND ? AND agent_session_id <> ? "
                 + "AND (cwd IS NULL OR ? IS NULL OR cwd = ?) "
-                + "ORDER BY ABS(julianday(at) - julianday(?)), agent_session_id LIMIT 1");
+                + "ORDER BY ABS(julianday(at) - julianday(?)), agent_session_id, rowid LIMIT 1");
         ps.setString(1, "review".equals(side) ? "parent" : "review");
         ps.setString(2, Times.format(from));
         ps.setString(3, Times.format(to));

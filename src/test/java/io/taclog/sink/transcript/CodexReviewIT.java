@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taclog.model.CodexReviewSeen;
+import io.taclog.model.StreamRef;
+import io.taclog.model.TimeSource;
+import io.taclog.sink.Database;
+import io.taclog.sink.DatabaseSettings;
+import io.taclog.sink.WriteContext;
+import io.taclog.sink.workers.WorkerLinker;
 import io.taclog.testing.SharedSamples;
 import io.taclog.testing.Sql;
 import io.taclog.testing.transcripts.TranscriptHarness;
@@ -13,6 +20,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -190,6 +199,105 @@ class CodexReviewIT {
         models.fields().forEachRemaining(m -> assertEquals(new Tokens(m.getValue().get("inputTokens").asLong(),
                 m.getValue().get("outputTokens").asLong(), m.getValue().get("cacheReadTokens").asLong()),
                 stored(db, "WHERE model = ?", m.getKey()), m.getKey()));
+    }
+
+    // --- review lines without a time of their own: the CURATED fixture's are trimmed to "[trimmed for fixture]" ---
+
+    private static final String CURATED = "agent-sessions-CURATED-codex-small.jsonl";
+
+    /** The curated file read whole, in batches of {@code maxLines} lines (null: the default). */
+    private Path ingestCurated(String name, String maxLines) throws IOException {
+        Path logs = Files.createDirectories(tmp.resolve(name));
+        Files.copy(sample(CURATED), logs.resolve(CURATED));
+        Path db = tmp.resolve(name + ".db");
+        TranscriptHarness.Builder b = TranscriptHarness.db(db).watch(logs);
+        if (maxLines != null) {
+            b.set("taclog.batch.max-lines", maxLines);
+        }
+        try (TranscriptHarness h = b.start()) {
+            h.pump();
+            Validator.Report report = h.validate();
+            assertTrue(report.ok(), "validate: " + report);
+        }
+        return db;
+    }
+
+    @Test
+    void reviewLinesWithoutATimeOfTheirOwnAreOneRowEachWhateverTheBatchSize() throws IOException {
+        long whole = Sql.scalar(ingestCurated("default", null), "SELECT COUNT(*) FROM codex_reviews");
+        long small = Sql.scalar(ingestCurated("small", "4"), "SELECT COUNT(*) FROM codex_reviews");
+        long single = Sql.scalar(ingestCurated("single", "1"), "SELECT COUNT(*) FROM codex_reviews");
+        long lines = Files.readAllLines(sample(CURATED)).stream()
+                .filter(l -> l.contains("\"type\":\"entered_review_mode\"")).count();
+        assertEquals(6, lines, "the fixture's one session enters review mode six times, each line without a time");
+        // schema v16 kept 1 row by default and 5 with max-lines=4: the lines of one batch shared its read time
+        assertEquals(List.of(lines, lines, lines), List.of(whole, small, single),
+                "one row per entered_review_mode line, however the lines fell into batches");
+    }
+
+    @Test
+    void aReviewLineReadAgainAfterACrashIsStillOneRow() throws IOException {
+        Path logs = Files.createDirectories(tmp.resolve("crash"));
+        Files.copy(sample(CURATED), logs.resolve(CURATED));
+        Path db = tmp.resolve("crash.db");
+        TranscriptHarness h = TranscriptHarness.db(db).watch(logs).set("taclog.batch.max-lines", "4").start();
+        try {
+            // lines 1-72 committed (the first two review lines among them); 73-76 (two more) read, never committed
+            for (int i = 0; i < 18; i++) {
+                assertEquals(4, h.step());
+            }
+            assertEquals(2L, Sql.scalar(db, "SELECT COUNT(*) FROM codex_reviews"));
+            assertEquals(4, h.crash());
+            assertEquals(2L, Sql.scalar(db, "SELECT COUNT(*) FROM codex_reviews"), "the dead batch left nothing");
+            h.restart();
+            h.pump();
+            assertEquals(6L, Sql.scalar(db, "SELECT COUNT(*) FROM codex_reviews"));
+            Validator.Report report = h.validate();
+            assertTrue(report.ok(), "validate: " + report);
+        } finally {
+            h.close();
+        }
+        // the same lines keyed again (a later read, so a later time): no second row, the pairs as they were
+        List<Map<String, Object>> before = Sql.rows(db, "SELECT rowid, * FROM codex_reviews ORDER BY rowid");
+        try (Database d = Database.open(db, DatabaseSettings.defaults())) {
+            StreamRef ref = new StreamRef((String) before.get(0).get("agent_session_id"), "codex",
+                    logs.resolve(CURATED).toString(), null, null);
+            for (Map<String, Object> row : before) {
+                CodexReviewSeen again = new CodexReviewSeen(ref, Instant.now().plusSeconds(3600),
+                        TimeSource.OBSERVED, null, false, (String) row.get("source_line"));
+                WriteContext.transaction(d, Instant.now(), ctx -> {
+                    new CodexReviewWriter(new WorkerLinker()).write(again, ctx);
+                    return null;
+                });
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(before, Sql.rows(db, "SELECT rowid, * FROM codex_reviews ORDER BY rowid"));
+        assertTrue(before.stream().allMatch(r -> String.valueOf(r.get("source_line")).matches("\\d+:\\d+")),
+                "keyed '<file id>:<offset>': " + before);
+    }
+
+    @Test
+    void validateFindsAReviewLineWithoutItsRowAndNotesRowsKeyedByTimeBeforeSchema17() throws IOException {
+        Path db = ingestCurated("checked", null);
+        Path logs = tmp.resolve("checked");
+        Sql.exec(db, "DELETE FROM codex_reviews WHERE rowid = (SELECT MAX(rowid) FROM codex_reviews)");
+        try (TranscriptHarness h = TranscriptHarness.db(db).watch(logs).start()) {
+            Validator.Report report = h.validate();
+            assertTrue(!report.ok() && report.contentProblems().size() == 1
+                    && report.contentProblems().get(0).startsWith("codex reviews: the review line parent "),
+                    "the lost row is found: " + report.contentProblems());
+        }
+        // as a database written before v17 holds them after the migration: the one row v16 kept, keyed by its time
+        Sql.exec(db, "DELETE FROM codex_reviews WHERE rowid > (SELECT MIN(rowid) FROM codex_reviews)",
+                "UPDATE codex_reviews SET source_line = 'at ' || at");
+        try (TranscriptHarness h = TranscriptHarness.db(db).watch(logs).start()) {
+            Validator.Report report = h.validate();
+            assertTrue(report.ok(), "rows of v16 are not held against the lines: " + report);
+            assertTrue(report.notes().stream().anyMatch(n -> n.startsWith("6 Codex review line(s) of streams whose "
+                    + "review rows were stored before schema v17")), report.notes().toString());
+        }
     }
 
     private static Tokens lastUsageAtLine(Path file, int line) throws IOException {
