@@ -155,6 +155,43 @@ class ConversationsFileIT {
         refused(db, mine, "an older or newer copy of the file");
     }
 
+    @Test
+    void theSidecarStartsWithoutOnlyItsOwnFileThatIsAway() throws Exception {
+        Path db = tmp.resolve("mine.db");
+        Path mine = Files.createDirectories(tmp.resolve("d")).resolve("conversations.db");
+        assertEquals(Main.OK, CliRun.of("migrate", "--db", db.toString(), "--set",
+                "taclog.db.conversations=" + mine).code());
+        Path theirs = DemoDatabase.tac8Split().db().path().getParent().resolve("external/conversations.db");
+        Path notes = Files.writeString(tmp.resolve("notes.txt"), "not a database\n", StandardCharsets.UTF_8);
+        Map<String, String> before = Fingerprint.of(tmp);
+        // what is there and is not this database's file is refused for the sidecar too
+        for (Path file : List.of(theirs, notes, db)) {
+            java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(ConversationsFileRefused.class,
+                    () -> Database.open(db, settings(file), true).close());
+            assertFalse(e instanceof ConversationsFileAway, file + ": " + e.getMessage());
+        }
+        // a new layout whose disk is not mounted: nothing to be away from
+        java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(ConversationsFileRefused.class,
+                () -> Database.open(tmp.resolve("new.db"), settings(tmp.resolve("unmounted/c.db")), true).close());
+        assertFalse(e instanceof ConversationsFileAway, e.getMessage());
+        assertEquals(before, Fingerprint.of(tmp), "nothing written");
+        // its own file, away: the sidecar opens without it, every other writer refuses
+        Path away = tmp.resolve("unmounted/conversations.db");
+        try (Database d = Database.open(db, settings(away), true)) {
+            assertTrue(d.conversationsAway());
+        }
+        CliRun migrate = CliRun.of("migrate", "--db", db.toString(), "--set", "taclog.db.conversations=" + away);
+        assertEquals(Main.USAGE, migrate.code(), migrate.err());
+        assertTrue(migrate.err().contains("`taclog run` starts without it"), migrate.err());
+        assertFalse(Files.exists(away.getParent()), "taclog never creates the directory");
+    }
+
+    private static DatabaseSettings settings(Path conversations) {
+        DatabaseSettings d = DatabaseSettings.defaults();
+        return new DatabaseSettings(d.busyTimeoutMillis(), d.retryInitialMillis(), d.retryMaxMillis(), d.cacheKib(),
+                d.pageSize(), conversations);
+    }
+
     /** The command exits 2 naming the problem, and no file under the temporary folder changed. */
     private void refused(Path db, Path file, String problem) {
         Map<String, String> before = Fingerprint.of(tmp);

@@ -137,8 +137,17 @@ class ConversationsStartAwayIT {
             assertEquals(Main.OK, cost.code(), cost.err());
             assertTrue(cost.err().contains("cannot be read (its disk is away?)"), cost.err());
             assertTrue(cost.err().contains("waiting for the conversations disk"), cost.err());
-            CliRun tools = CliRun.of("query", "tools", "--db", db.toString());
-            assertEquals(Main.OK, tools.code(), "queries of the conversations answer without them: " + tools.err());
+            for (String[] q : new String[][] {{"tools"}, {"sessions", "--since", "2000-01-01"}, {"errors"},
+                    {"workers", "--active", "--include-idle"}, {"decisions", "--slow"}}) {
+                java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("query"));
+                args.addAll(java.util.List.of(q));
+                args.addAll(java.util.List.of("--db", db.toString()));
+                CliRun r = CliRun.of(args.toArray(String[]::new));
+                assertEquals(Main.OK, r.code(), String.join(" ", q) + " answers without the conversations: " + r.err());
+            }
+            CliRun search = CliRun.of("query", "search", "pytest", "--db", db.toString());
+            assertEquals(Main.FAILURE, search.code());
+            assertTrue(search.err().contains("search index is in the conversations file"), search.err());
             CliRun doctor = CliRun.of("doctor", "--db", db.toString());
             assertEquals(Main.FAILURE, doctor.code(), doctor.out());
             assertTrue(doctor.out().contains("AWAY since "), doctor.out());
