@@ -91,7 +91,9 @@ public final class IngestRuntime implements AutoCloseable {
     }
 
     public static IngestRuntime open(TaclogConfig config, boolean backfill, Clock clock) throws SQLException {
-        return wire(config, Database.open(config.get(ConfigKeys.DB), databaseSettings(config)), backfill, clock);
+        // the sidecar starts while a split layout's conversations disk is away; a backfill needs the file
+        return wire(config, Database.open(config.get(ConfigKeys.DB), databaseSettings(config), !backfill), backfill,
+                clock);
     }
 
     /**

@@ -81,17 +81,22 @@ final class ArchiveFile {
                 ps.setString(1, db.toAbsolutePath().toUri() + "?mode=ro");
                 ps.execute();
             }
+            SplitArchive.attachSource(c); // the split layout's conversations, from their own file
             Manifest m;
             c.setAutoCommit(false);
             try {
-                // the first read of src below starts the read transaction: every statement up to the commit sees
-                // that one snapshot, however much the sidecar commits meanwhile
+                // the first read of each file starts its read transaction: every statement up to the commit sees
+                // that one snapshot, however much the sidecar commits meanwhile. The conversations file is read first,
+                // as a backup does: the database's snapshot is then at most its commits ahead, and the delete
+                // compares the rows again with the database as it is then, so a drift is copied again, never lost
+                SplitArchive.startSnapshot(c);
                 int version = version(c, MonthSelection.SOURCE);
                 Instant snapshotAt = clock.instant();
                 MonthSelection.select(c, MonthSelection.SOURCE, month);
                 try (Statement s = c.createStatement()) {
                     for (ArchivedTable t : ArchivedTables.ALL) {
-                        s.executeUpdate(MonthSelection.copy(t, Columns.of(c, MonthSelection.SOURCE, t.name())));
+                        String from = MonthSelection.schemaOf(c, MonthSelection.SOURCE, t.name());
+                        s.executeUpdate(MonthSelection.copy(t, from, Columns.of(c, from, t.name())));
                     }
                 }
                 midCopy.run();
@@ -105,6 +110,7 @@ final class ArchiveFile {
                 throw e;
             }
             c.setAutoCommit(true);
+            SplitArchive.detachSource(c);
             try (Statement s = c.createStatement()) {
                 s.execute("DETACH DATABASE " + MonthSelection.SOURCE);
                 s.execute("PRAGMA journal_mode = DELETE"); // a published archive is one self-contained file

@@ -132,14 +132,18 @@ public final class ArchiveViews {
             for (ArchivedTable t : ArchivedTables.ALL) {
                 s.execute("CREATE TEMP VIEW " + t.name() + " AS " + union(c, t, archives));
             }
-            // each file's tool_calls pairs its own rows: a tool result is archived with its call
-            List<String> cols = Columns.of(c, "main", "tool_calls");
-            StringBuilder sb = new StringBuilder("SELECT " + Columns.list(null, cols) + " FROM main.tool_calls");
-            for (Attached a : archives) {
-                sb.append(" UNION ALL SELECT ").append(Columns.list(null, cols)).append(" FROM ").append(a.schema())
-                        .append(".tool_calls");
+            // each file's tool_calls pairs its own rows: a tool result is archived with its call. The view lives
+            // with the conversations (the split layout's second file); without that file, the archives' alone
+            String live = MonthSelection.schemaOf(c, "main", "conversations");
+            List<String> cols = Columns.of(c, live == null ? archives.get(0).schema() : live, "tool_calls");
+            List<String> parts = new ArrayList<>();
+            if (live != null) {
+                parts.add("SELECT " + Columns.list(null, cols) + " FROM " + live + ".tool_calls");
             }
-            s.execute("CREATE TEMP VIEW tool_calls AS " + sb);
+            for (Attached a : archives) {
+                parts.add("SELECT " + Columns.list(null, cols) + " FROM " + a.schema() + ".tool_calls");
+            }
+            s.execute("CREATE TEMP VIEW tool_calls AS " + String.join(" UNION ALL ", parts));
             String unlinked = viewSql(c, "unlinked_records");
             if (unlinked != null) {
                 // the schema's own definition, as TEMP: its table names then resolve to the views above
@@ -150,9 +154,16 @@ public final class ArchiveViews {
 
     /** The SELECT that unites a table's rows in the database and in every archive. */
     static String union(Connection c, ArchivedTable t, List<Attached> archives) throws SQLException {
-        List<String> cols = Columns.of(c, "main", t.name());
-        StringBuilder sb = new StringBuilder("SELECT " + Columns.list(null, cols) + " FROM main." + t.name());
-        List<String> fresher = new ArrayList<>(List.of("main"));
+        // the database's rows: the split layout's conversations are in their own file; when it is away, only the
+        // archives' rows are seen (the query says so on stderr)
+        String live = MonthSelection.schemaOf(c, "main", t.name());
+        List<String> cols = Columns.of(c, live == null ? archives.get(0).schema() : live, t.name());
+        List<String> parts = new ArrayList<>();
+        if (live != null) {
+            parts.add("SELECT " + Columns.list(null, cols) + " FROM " + live + "." + t.name());
+        }
+        List<String> fresher = new ArrayList<>(live == null ? List.of() : List.of(live));
+        StringBuilder sb = new StringBuilder();
         for (Attached a : archives) {
             Set<String> has = new HashSet<>(Columns.of(c, a.schema(), t.name()));
             List<String> select = new ArrayList<>();
@@ -160,7 +171,8 @@ public final class ArchiveViews {
                 // an archive written before a later migration added a column reads it as NULL
                 select.add(has.contains(col) ? "x." + Columns.quote(col) : "NULL AS " + Columns.quote(col));
             }
-            sb.append(" UNION ALL SELECT ").append(String.join(", ", select)).append(" FROM ").append(a.schema())
+            sb.setLength(0);
+            sb.append("SELECT ").append(String.join(", ", select)).append(" FROM ").append(a.schema())
                     .append(".").append(t.name()).append(" x");
             List<String> conditions = new ArrayList<>();
             for (String f : fresher) {
@@ -174,9 +186,10 @@ public final class ArchiveViews {
             if (!conditions.isEmpty()) {
                 sb.append(" WHERE ").append(String.join(" AND ", conditions));
             }
+            parts.add(sb.toString());
             fresher.add(a.schema());
         }
-        return sb.toString();
+        return String.join(" UNION ALL ", parts);
     }
 
     private static String notIn(String schema, String table, List<String> key) {

@@ -174,12 +174,11 @@ public final class Archiver {
     /** The month's recorded state and, when none, whether a file at the target is refused or can be adopted. */
     private static State inspect(Path db, Path target, ArchiveMonth month, int busyTimeoutMillis) throws SQLException {
         try (Connection c = ReadOnlyDatabase.open(db, busyTimeoutMillis)) {
-            if (io.taclog.sink.ConversationsFile.link(c) != null) {
-                // the month's selection, copy and checksums read one file; the split layout's rows live in two
-                throw new ArchiveRefused("monthly archives of a database in the split layout (taclog.db."
-                        + "conversations) are not supported in this version (docs/storage.md)");
-            }
             Optional<ArchiveLog.Entry> e = ArchiveLog.of(c, month);
+            if (e.isPresent() && ArchiveLog.DELETED.equals(e.get().state())) {
+                return new State(e, Optional.empty()); // done: nothing more is read or written
+            }
+            SplitArchive.refuseUnlessWhole(c);
             if (e.isPresent()) {
                 return new State(e, Optional.empty());
             }
@@ -320,6 +319,7 @@ public final class Archiver {
             return false; // changed or gone since it was verified: copy again
         }
         return db.write(c -> {
+            SplitArchive.refuseUnlessWhole(c); // again under the writer's lock: the disk may have gone since
             MonthSelection.select(c, MonthSelection.MAIN, e.month());
             try {
                 Map<String, Checksums.Sum> now = Checksums.moved(c, MonthSelection.MAIN);
@@ -337,7 +337,8 @@ public final class Archiver {
                 SearchIndex.forget(c, "conversation_id IN (SELECT rid FROM temp.arc_conversations WHERE moved = 1)");
                 try (Statement s = c.createStatement()) {
                     for (ArchivedTable t : ArchivedTables.ALL) {
-                        s.executeUpdate(MonthSelection.delete(t));
+                        s.executeUpdate(MonthSelection.delete(t, MonthSelection.schemaOf(c, MonthSelection.MAIN,
+                                t.name())));
                     }
                 }
                 // with taclog.outbox.enabled, triggers publish a deleted call or worker as taken back; an archived

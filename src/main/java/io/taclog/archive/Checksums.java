@@ -25,10 +25,11 @@ final class Checksums {
     static Map<String, TableSum> selection(Connection c, String schema) throws SQLException {
         Map<String, TableSum> out = new LinkedHashMap<>();
         for (ArchivedTable t : ArchivedTables.ALL) {
-            List<String> cols = Columns.of(c, schema, t.name());
+            String where = MonthSelection.schemaOf(c, schema, t.name());
+            List<String> cols = Columns.of(c, where, t.name());
             RowDigest all = new RowDigest();
             RowDigest moved = new RowDigest();
-            try (PreparedStatement ps = c.prepareStatement(MonthSelection.rowsWithFlag(schema, t, cols, false));
+            try (PreparedStatement ps = c.prepareStatement(MonthSelection.rowsWithFlag(where, t, cols, false));
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     all.add(rs, cols.size());
@@ -46,9 +47,10 @@ final class Checksums {
     static Map<String, Sum> moved(Connection c, String schema) throws SQLException {
         Map<String, Sum> out = new LinkedHashMap<>();
         for (ArchivedTable t : ArchivedTables.ALL) {
-            List<String> cols = Columns.of(c, schema, t.name());
+            String where = MonthSelection.schemaOf(c, schema, t.name());
+            List<String> cols = Columns.of(c, where, t.name());
             RowDigest moved = new RowDigest();
-            try (PreparedStatement ps = c.prepareStatement(MonthSelection.rowsWithFlag(schema, t, cols, true));
+            try (PreparedStatement ps = c.prepareStatement(MonthSelection.rowsWithFlag(where, t, cols, true));
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     moved.add(rs, cols.size());

@@ -1,5 +1,6 @@
 package io.taclog.archive;
 
+import io.taclog.sink.ConversationsFile;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -33,6 +34,8 @@ final class MonthSelection {
     /** Where the rows are read: an attached snapshot of the database, or the database itself. */
     static final String SOURCE = "src";
     static final String MAIN = "main";
+    /** The split layout's conversations file of the snapshot, attached beside {@link #SOURCE} (docs/storage.md). */
+    static final String SOURCE_CONVERSATIONS = "src_conversations";
     private static final Set<String> SCHEMAS = Set.of(SOURCE, MAIN);
 
     /** Facts placed by a time column of their own, with any further condition. */
@@ -101,7 +104,11 @@ final class MonthSelection {
     }
 
     private static long count(Connection c, String[] table, ArchiveMonth month, boolean any) throws SQLException {
-        String where = " FROM main." + table[0] + " WHERE " + table[1] + " >= ? AND " + table[1] + " < ?";
+        String schema = schemaOf(c, MAIN, table[0]);
+        if (schema == null) {
+            return 0; // a split layout's conversations file that is away: the archive itself is refused
+        }
+        String where = " FROM " + schema + "." + table[0] + " WHERE " + table[1] + " >= ? AND " + table[1] + " < ?";
         try (PreparedStatement ps = c.prepareStatement(any ? "SELECT EXISTS (SELECT 1" + where + ")"
                 : "SELECT COUNT(*)" + where)) {
             ps.setString(1, month.fromText());
@@ -120,9 +127,13 @@ final class MonthSelection {
             throws SQLException {
         java.util.SortedSet<ArchiveMonth> out = new java.util.TreeSet<>();
         for (String[] t : DATED) {
+            String schema = schemaOf(c, MAIN, t[0]);
+            if (schema == null) {
+                continue; // a split layout's conversations file that is away: the archive itself is refused
+            }
             // ">= ''" keeps a stray number (which sorts before any text) out
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT substr(" + t[1] + ", 1, 7) FROM main."
-                    + t[0] + " WHERE " + t[1] + " >= '' AND " + t[1] + " < ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT substr(" + t[1] + ", 1, 7) FROM "
+                    + schema + "." + t[0] + " WHERE " + t[1] + " >= '' AND " + t[1] + " < ?")) {
                 ps.setString(1, io.taclog.model.Times.format(until));
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -138,6 +149,33 @@ final class MonthSelection {
         return out;
     }
 
+    /**
+     * The schema that holds {@code table} when the rows are read from {@code schema} ({@link #SOURCE} or
+     * {@link #MAIN}): the same, except for the split layout's conversations, which live in a file of their own
+     * ({@link #SOURCE_CONVERSATIONS} beside the snapshot, {@code conversations} beside the database). Null when the
+     * conversations table is in neither (the file is away).
+     */
+    static String schemaOf(Connection c, String schema, String table) throws SQLException {
+        if (!table.equals("conversations")) {
+            return schema;
+        }
+        String split = schema.equals(SOURCE) ? SOURCE_CONVERSATIONS : ConversationsFile.SCHEMA;
+        if (has(c, split, table)) {
+            return split;
+        }
+        return has(c, schema, table) ? schema : null;
+    }
+
+    private static boolean has(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pragma_table_list WHERE schema = ? AND name = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** The TEMP table that lists a table's archived rows (rowids; derived_episode_members goes by its episode). */
     static String temp(String table) {
         return "temp.arc_" + table;
@@ -150,6 +188,12 @@ final class MonthSelection {
         }
         drop(c);
         String s = schema + ".";
+        String conversations = schemaOf(c, schema, "conversations");
+        if (conversations == null) {
+            throw new SQLException("the conversations table cannot be read (a split layout's conversations file that "
+                    + "is away?)");
+        }
+        String cs = conversations + ".";
         List<String> sql = new ArrayList<>();
         for (ArchivedTable t : ArchivedTables.ALL) {
             if (!t.name().equals("derived_episode_members")) {
@@ -162,8 +206,8 @@ final class MonthSelection {
         }
         // a tool result goes with its call: the call is the tool_use row of the same worker that the tool_calls view
         // pairs it with (found through the (worker_id, dedup_key) index)
-        sql.add("INSERT INTO " + temp("conversations") + " (rid, moved) SELECT c.rowid, 1 FROM " + s
-                + "conversations c LEFT JOIN " + s + "conversations u ON substr(c.dedup_key, 1, 3) = 'tr:' "
+        sql.add("INSERT INTO " + temp("conversations") + " (rid, moved) SELECT c.rowid, 1 FROM " + cs
+                + "conversations c LEFT JOIN " + cs + "conversations u ON substr(c.dedup_key, 1, 3) = 'tr:' "
                 + "AND u.worker_id = c.worker_id AND u.dedup_key = 'tu:' || substr(c.dedup_key, 4) "
                 + "AND u.content_type = 'tool_use' "
                 + "AND u.tool_use_id = substr(c.dedup_key, 4) "
@@ -177,24 +221,25 @@ final class MonthSelection {
                 + "ORDER BY last_updated DESC, snapshot_id DESC LIMIT 1) UNION SELECT snapshot_id FROM (SELECT "
                 + "snapshot_id FROM " + s + "work_queue_snapshots WHERE applied = 1 AND body IS NOT NULL "
                 + "ORDER BY last_updated DESC, snapshot_id DESC LIMIT 1))");
-        workers(sql, s);
+        workers(sql, s, cs);
         followers(sql, s);
         tasks(sql, s);
         sessions(sql, s);
         run(c, sql, month);
     }
 
-    private static void workers(List<String> sql, String s) {
+    private static void workers(List<String> sql, String s, String cs) {
         List<String> refs = new ArrayList<>();
         for (String t : WORKER_REFS) {
-            refs.add("SELECT worker_id FROM " + s + t + " WHERE rowid IN (SELECT rid FROM " + temp(t) + ")");
+            refs.add("SELECT worker_id FROM " + (t.equals("conversations") ? cs : s) + t + " WHERE rowid IN (SELECT rid FROM " + temp(t) + ")");
         }
         sql.add("INSERT INTO " + temp("worker_sessions") + " (rid, moved) SELECT w.rowid, 0 FROM " + s
                 + "worker_sessions w WHERE (w.spawned_at >= ?1 AND w.spawned_at < ?2) OR w.worker_id IN ("
                 + String.join(" UNION ", refs) + ")");
         StringBuilder staying = new StringBuilder();
         for (String t : WORKER_REFS) {
-            staying.append(" AND NOT EXISTS (SELECT 1 FROM ").append(s).append(t).append(" x WHERE x.worker_id = ")
+            staying.append(" AND NOT EXISTS (SELECT 1 FROM ").append(t.equals("conversations") ? cs : s).append(t)
+                    .append(" x WHERE x.worker_id = ")
                     .append("w.worker_id AND x.rowid NOT IN (SELECT rid FROM ").append(temp(t)).append("))");
         }
         // finished by the month's end (a transcript-only worker never ends: its last line counts) and nothing that
@@ -316,21 +361,24 @@ final class MonthSelection {
                 + (movedOnly ? " WHERE a.moved = 1" : "") + " ORDER BY " + Columns.list("x", table.key());
     }
 
-    /** Copies the archived rows of {@code table} from the snapshot into the archive file (the connection's main). */
-    static String copy(ArchivedTable table, List<String> columns) {
+    /**
+     * Copies the archived rows of {@code table} from the snapshot ({@code from}: {@link #schemaOf} the table in
+     * {@link #SOURCE}) into the archive file (the connection's main).
+     */
+    static String copy(ArchivedTable table, String from, List<String> columns) {
         String where = table.name().equals("derived_episode_members")
                 ? "episode_id IN (SELECT rid FROM " + temp("derived_episodes") + ")"
                 : "rowid IN (SELECT rid FROM " + temp(table.name()) + ")";
         return "INSERT INTO main." + table.name() + " (" + Columns.list(null, columns) + ") SELECT "
-                + Columns.list(null, columns) + " FROM " + SOURCE + "." + table.name() + " WHERE " + where;
+                + Columns.list(null, columns) + " FROM " + from + "." + table.name() + " WHERE " + where;
     }
 
-    /** Deletes the rows that leave the database (on the database's own connection). */
-    static String delete(ArchivedTable table) {
+    /** Deletes the rows that leave the database, in {@code schema} ({@link #schemaOf} the table in {@link #MAIN}). */
+    static String delete(ArchivedTable table, String schema) {
         String where = table.name().equals("derived_episode_members")
                 ? "episode_id IN (SELECT rid FROM " + temp("derived_episodes") + " WHERE moved = 1)"
                 : "rowid IN (SELECT rid FROM " + temp(table.name()) + " WHERE moved = 1)";
-        return "DELETE FROM main." + table.name() + " WHERE " + where;
+        return "DELETE FROM " + schema + "." + table.name() + " WHERE " + where;
     }
 
     /** Drops the TEMP tables (they live as long as the connection otherwise). */

@@ -92,6 +92,16 @@ public final class ReadOnlyDb {
      */
     public static void noteSpool(Connection c, java.io.PrintWriter err) {
         try {
+            String away = io.taclog.sink.ConversationsStandIn.install(c);
+            if (away != null) {
+                err.println("note: the conversations file " + away + " cannot be read (its disk is away?): this "
+                        + "answer leaves out conversation content (messages, tool calls, search)");
+                err.flush();
+            }
+        } catch (SQLException e) {
+            // a note only: the query itself says what is wrong with the database
+        }
+        try {
             ConversationsSpool.State s = ConversationsSpool.state(c);
             if (s != null && s.rows() > 0) {
                 err.println("note: " + s.rows() + " conversation rows are waiting for the conversations disk (spooled "

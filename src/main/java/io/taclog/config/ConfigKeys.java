@@ -34,7 +34,8 @@ public final class ConfigKeys {
 
     public static final ConfigKey<Optional<Path>> DB_CONVERSATIONS = pathKey("taclog.db.conversations", "",
             FREQUENT, "Second SQLite file for the conversations (the split layout, docs/storage.md), attached as "
-                    + "schema 'conversations'; its directory must exist. Empty: one file, or the file a split "
+                    + "schema 'conversations'; its directory must exist when the layout is made (taclog run of a "
+                    + "split database starts while it is away, spooling). Empty: one file, or the file a split "
                     + "database names itself.", Parsers::optionalPath);
 
     public static final ConfigKey<Long> DB_CONVERSATIONS_SPOOL_MAX = key("taclog.db.conversations.spool-max-bytes",

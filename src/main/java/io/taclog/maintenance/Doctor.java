@@ -206,8 +206,14 @@ public final class Doctor {
             }
             if (!ConversationsFile.attached(c)) {
                 conversationsReadable = false;
-                conversations = link.path() + ": NOT READABLE (missing, or not this database's file " + link.fileId()
-                        + "); conversation queries fail until it is back, and taclog run refuses to start";
+                Path file = Path.of(link.path());
+                boolean other = Files.isRegularFile(file) && sizeOf(file) > 0;
+                String since = awaySince(c);
+                conversations = link.path() + ": NOT READABLE (" + (other ? "the file there is not this database's "
+                        + "file " + link.fileId() + ": a running sidecar keeps spooling, a start is refused; put the "
+                        + "right file back" : "missing") + "); AWAY" + (since == null ? "" : " since " + since)
+                        + ": taclog run goes on without it, spooling new conversation content, and takes it back when "
+                        + "the same file is there again; queries leave conversation content out meanwhile";
                 return;
             }
             ConversationsFile.Identity id = ConversationsFile.identity(c, ConversationsFile.SCHEMA);
@@ -216,6 +222,24 @@ public final class Doctor {
                     + (id.seq() == link.seq() ? "" : "; the next write repairs the commit a crash cut") + "); "
                     + bytes.entrySet().stream().map(e -> e.getKey() + " " + (e.getValue() == null ? "absent"
                     : e.getValue() + " bytes")).collect(java.util.stream.Collectors.joining(", "));
+        }
+
+        private static long sizeOf(Path file) {
+            try {
+                return Files.size(file);
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+        }
+
+        /** When the sidecar last recorded the file gone (a conversations_disk_gone event not followed by a back). */
+        private static String awaySince(Connection c) throws SQLException {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT timestamp, event_type FROM main."
+                    + "system_events WHERE session_id = 'taclog' AND event_type IN ('conversations_disk_gone', "
+                    + "'conversations_disk_back') ORDER BY event_id DESC LIMIT 1");
+                 java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() && "conversations_disk_gone".equals(rs.getString(2)) ? rs.getString(1) : null;
+            }
         }
 
         /** Bytes per table and index from the dbstat virtual table, when this SQLite build has it. */

@@ -3,6 +3,7 @@ package io.taclog.query;
 import io.taclog.search.BadSearchException;
 import io.taclog.search.MatchText;
 import io.taclog.search.SearchIndex;
+import io.taclog.sink.ConversationsFile;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -164,6 +165,11 @@ public final class SearchQuery {
     public Result run(Request r) throws SQLException {
         String match = r.raw() ? MatchText.raw(r.text()) : MatchText.plain(r.text());
         if (!SearchIndex.exists(db)) {
+            ConversationsFile.Link link = ConversationsFile.link(db);
+            if (link != null && link.split()) { // the index lives with the conversations, in the file that is away
+                throw new SQLException("the search index is in the conversations file " + link.path() + ", which "
+                        + "cannot be read (its disk is away?); search again once it is back");
+            }
             throw new SQLException("this database has no search index (schema v11); run `taclog migrate`");
         }
         boolean own = db.getAutoCommit();

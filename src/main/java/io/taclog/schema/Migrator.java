@@ -51,6 +51,12 @@ public final class Migrator {
         if (current > latestVersion()) {
             throw new NewerSchemaException(current, latestVersion());
         }
+        if (current < Math.min(target, latestVersion()) && db.conversationsAway()) {
+            // a migration may change the conversations file's tables: both files must be there
+            throw new io.taclog.sink.ConversationsFileRefused("the database needs schema migrations (version "
+                    + current + " to " + Math.min(target, latestVersion()) + ") and its conversations file "
+                    + db.conversationsPath() + " is away; mount that disk and start again");
+        }
         if (current < Math.min(target, latestVersion()) && db.withWriter(DeferredIndexes::anyPending)) {
             DeferredIndexes.build(db); // a migration sees the whole schema, not one a bulk load thinned out
         }

@@ -117,19 +117,23 @@ public final class ConversationsFile {
             throw refused(file, "is the database file itself; name a second file");
         }
         Link link = Files.isRegularFile(main) ? readLink(main) : null;
+        // an established layout whose file is simply not there is "away", not wrong: the sidecar starts without it
+        boolean established = link != null && link.split();
         Path dir = file.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw refused(file, "its directory " + dir + " does not exist (is the disk mounted?); taclog does not "
-                    + "create it, so that an unmounted disk's mount point is never filled instead");
+            throw refused(file, established, "its directory is missing", "its directory " + dir + " does not exist "
+                    + "(is the disk mounted?); taclog does not create it, so that an unmounted disk's mount point is "
+                    + "never filled instead");
         }
-        Identity identity = readIdentity(file);
+        Identity identity = readIdentity(file, established);
         if (link == null && identity != null) {
             throw refused(file, "is the conversations file of another taclog database (" + identity.mainId()
                     + "); name a new file");
         }
-        if (link != null && link.split() && identity == null) {
-            throw refused(file, "holds no conversations, but " + main + " keeps its conversations in file "
-                    + link.fileId() + " (last seen at " + link.path() + "); mount that disk or point the key at it");
+        if (established && identity == null) {
+            throw refused(file, true, "no conversations file at the path (an empty directory or a new empty file)",
+                    "holds no conversations, but " + main + " keeps its conversations in file " + link.fileId()
+                    + " (last seen at " + link.path() + "); mount that disk or point the key at it");
         }
         if (link != null && identity != null) {
             if (!link.fileId().equals(identity.fileId()) || !link.mainId().equals(identity.mainId())) {
@@ -153,15 +157,18 @@ public final class ConversationsFile {
         }
     }
 
-    /** The identity of a conversations file, or null when it does not exist or is an empty SQLite database. */
-    private static Identity readIdentity(Path file) throws SQLException {
+    /**
+     * The identity of a conversations file, or null when it does not exist or is an empty SQLite database. A path that
+     * cannot be read is "away" in an {@code established} layout (a disk going, a permission removed), else refused.
+     */
+    private static Identity readIdentity(Path file, boolean established) throws SQLException {
         if (!Files.exists(file)) {
             return null;
         }
         if (!Files.isRegularFile(file)) {
-            throw refused(file, "is not a file");
+            throw refused(file, established, "the path is not a file", "is not a file");
         }
-        if (!startsWithSqliteHeader(file)) {
+        if (!startsWithSqliteHeader(file, established)) {
             throw refused(file, "is not a SQLite database");
         }
         try (Connection c = readOnly(file)) {
@@ -173,16 +180,18 @@ public final class ConversationsFile {
         } catch (ConversationsFileRefused e) {
             throw e;
         } catch (SQLException e) {
-            throw refused(file, "cannot be read: " + e.getMessage());
+            throw refused(file, established, "the file cannot be read: " + e.getMessage(),
+                    "cannot be read: " + e.getMessage());
         }
     }
 
-    private static boolean startsWithSqliteHeader(Path file) throws SQLException {
+    private static boolean startsWithSqliteHeader(Path file, boolean established) throws SQLException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(SQLITE_HEADER.length);
             return head.length == 0 || Arrays.equals(head, SQLITE_HEADER); // an empty file is an empty database
         } catch (IOException e) {
-            throw refused(file, "cannot be read: " + e.getMessage());
+            throw refused(file, established, "the file cannot be read: " + e.getMessage(),
+                    "cannot be read: " + e.getMessage());
         }
     }
 
@@ -203,5 +212,11 @@ public final class ConversationsFile {
 
     private static ConversationsFileRefused refused(Path file, String problem) {
         return new ConversationsFileRefused("taclog.db.conversations = '" + file + "': " + problem);
+    }
+
+    /** Refused, or "away" ({@link ConversationsFileAway}, with {@code reason}) in an established layout. */
+    private static ConversationsFileRefused refused(Path file, boolean established, String reason, String problem) {
+        String message = "taclog.db.conversations = '" + file + "': " + problem;
+        return established ? new ConversationsFileAway(file, reason, message) : new ConversationsFileRefused(message);
     }
 }

@@ -117,6 +117,12 @@ final class ConversationsRedo implements Database.TransactionHook {
                     + " and the database at commit " + mainSeq + ", and the database holds no rows to repair that "
                     + "(two files of different backups?)");
         }
+        if (io.taclog.search.SearchIndex.exists(writer)) {
+            // the lost commit also took the rows it deleted out of the search index (an archive does): FTS5 forgets
+            // a row only from its text, which is still here, so before the delete
+            io.taclog.search.SearchIndex.forget(writer, "conversation_id IN (SELECT redo_id FROM main." + REDO_TABLE
+                    + " WHERE conversation_id IS NULL)");
+        }
         try (Statement s = writer.createStatement()) {
             s.execute("DELETE FROM " + SCHEMA + ".conversations WHERE conversation_id IN (SELECT redo_id FROM main."
                     + REDO_TABLE + ")");

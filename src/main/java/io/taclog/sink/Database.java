@@ -89,20 +89,41 @@ public final class Database implements AutoCloseable {
      * Opens (creating if needed) the database for writing. Migrations are applied by the caller. A split database
      * (docs/storage.md) gets its conversations file attached: the one {@code settings} names, else the one it names
      * itself; a file that cannot be its conversations file is refused ({@link ConversationsFileRefused}) before
-     * anything is written.
+     * anything is written, and so is a file that is away (see {@link #open(Path, DatabaseSettings, boolean)}).
      */
     public static Database open(Path path, DatabaseSettings settings) throws SQLException {
-        ConversationsFile.Plan plan = settings.conversations() == null ? null
-                : ConversationsFile.check(path, settings.conversations());
+        return open(path, settings, false);
+    }
+
+    /**
+     * As {@link #open(Path, DatabaseSettings)}; with {@code mayStartAway} (the sidecar) an established split layout
+     * whose conversations file is away (directory missing or empty, file unreadable or not writable) opens without it:
+     * its content is spooled from the start, and the watch takes the file back when the same file appears. A file
+     * that is there but is not this database's is refused all the same.
+     */
+    public static Database open(Path path, DatabaseSettings settings, boolean mayStartAway) throws SQLException {
+        ConversationsFileAway away = null;
+        ConversationsFile.Plan plan = null;
+        if (settings.conversations() != null) {
+            try {
+                plan = usable(ConversationsFile.check(path, settings.conversations()));
+            } catch (ConversationsFileAway e) {
+                away = startAwayOrRefuse(e, mayStartAway);
+            }
+        }
         createParent(path);
         SQLiteConfig cfg = writerConfig(settings);
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         Connection c = cfg.createConnection("jdbc:sqlite:" + path);
         try {
-            if (plan == null) {
+            if (plan == null && away == null) {
                 ConversationsFile.Link link = ConversationsFile.link(c);
                 if (link != null) {
-                    plan = ConversationsFile.check(path, Path.of(link.path()));
+                    try {
+                        plan = usable(ConversationsFile.check(path, Path.of(link.path())));
+                    } catch (ConversationsFileAway e) {
+                        away = startAwayOrRefuse(e, mayStartAway);
+                    }
                 }
             }
             try (Statement st = c.createStatement()) {
@@ -116,15 +137,41 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         Database db = new Database(path, c, settings, new Checkpointer(path, settings.busyTimeoutMillis(), 200), null);
-        if (plan != null) {
-            try {
+        try {
+            if (plan != null) {
                 db.attachConversations(plan);
-            } catch (SQLException | RuntimeException e) {
-                db.close();
-                throw e;
+            } else if (away != null) {
+                db.startAway(away);
             }
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw e;
         }
         return db;
+    }
+
+    /**
+     * A file of an established layout that is there but cannot be written (a permission removed, a read-only mount)
+     * is away too: SQLite would only fail on the first write.
+     */
+    private static ConversationsFile.Plan usable(ConversationsFile.Plan plan) throws ConversationsFileAway {
+        boolean established = plan.link() != null && plan.link().split();
+        if (established && (!Files.isWritable(plan.path()) || !Files.isWritable(plan.path().getParent()))) {
+            throw new ConversationsFileAway(plan.path(), "the file or its directory is not writable", "taclog.db."
+                    + "conversations = '" + plan.path() + "': the file or its directory is not writable");
+        }
+        return plan;
+    }
+
+    /** The sidecar starts without the file; every other writer refuses it, saying why. */
+    private static ConversationsFileAway startAwayOrRefuse(ConversationsFileAway e, boolean mayStartAway)
+            throws ConversationsFileRefused {
+        if (mayStartAway) {
+            return e;
+        }
+        // a backfill's final pass (streams re-paired, time estimates) and a migration read or change the file's rows
+        throw new ConversationsFileRefused(e.getMessage() + ". `taclog run` starts without it and spools new "
+                + "conversation content until it is back; this command needs the file itself (docs/storage.md)");
     }
 
     /** Attaches the split layout's conversations file to the writer connection, with the writer's settings. */
@@ -159,8 +206,8 @@ public final class Database implements AutoCloseable {
      * Nothing for a single-file database.
      */
     public void settleConversations() throws SQLException {
-        if (conversations == null) {
-            return;
+        if (conversations == null || conversationsAway()) {
+            return; // away: the re-attach starts the recording (an established layout has nothing to move)
         }
         if (withWriter(ConversationsLayout::mustMove)) {
             ConversationsLayout.move(this, conversations);
@@ -205,7 +252,9 @@ public final class Database implements AutoCloseable {
         try {
             spool.capBytes(spoolMaxBytes);
             this.replayer = replayer;
-            if (spool.rows() > 0) {
+            if (spool.away()) {
+                write(c -> null); // records the start without the file (conversations_disk_gone) now
+            } else if (spool.rows() > 0) {
                 drainSpool();
             }
             if (watch == null) {
@@ -296,15 +345,38 @@ public final class Database implements AutoCloseable {
             conversationsCheckpointer.close();
             conversationsCheckpointer = null;
         }
+        enterAway(reason, "conversations disk gone");
+        write(c -> null); // records the event now
+    }
+
+    /**
+     * A split database opened while its conversations file is away: nothing is attached, the spool takes new
+     * conversation content from the first batch, and the watch (started by {@link #watchConversations}) takes the
+     * file back when the same file is at the path again.
+     */
+    private void startAway(ConversationsFileAway away) throws SQLException {
+        lock.lock();
+        try {
+            conversations = away.file();
+            conversationsKey = null;
+            spool = new ConversationsSpool(ConversationsPresence.DEFAULT_SPOOL_MAX_BYTES);
+            spool.install(writer);
+            enterAway(away.reason(), "conversations disk away at start");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** From now on conversation content is spooled; the event is written by the next transaction that commits. */
+    private void enterAway(String reason, String what) {
         spool.away(true);
         awaySinceMillis = System.currentTimeMillis();
         notBackBecause = null;
-        String msg = "conversations disk gone: " + conversations + ": " + reason + "; new conversation content is "
-                + "spooled in " + path.getFileName() + " (up to " + spool.capBytes() + " bytes) until it is back";
+        String msg = what + ": " + conversations + ": " + reason + "; new conversation content is spooled in "
+                + path.getFileName() + " (up to " + spool.capBytes() + " bytes) until it is back";
         LOG.warn(msg);
         spool.event("conversations_disk_gone", "warning", msg, io.taclog.parse.tac8.JsonObj.of()
                 .put("path", conversations.toString()).put("reason", reason).json());
-        write(c -> null); // records the event now
     }
 
     private void reattachConversations() throws SQLException {

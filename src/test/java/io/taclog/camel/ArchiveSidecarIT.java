@@ -60,6 +60,32 @@ class ArchiveSidecarIT {
     }
 
     @Test
+    void theSidecarArchivesTheMonthsOfASplitDatabase() throws Exception {
+        Path db = ArchiveCorpus.copyTo(tmp);
+        Path conversations = Files.createDirectories(tmp.resolve("disk2")).resolve("conversations.db");
+        io.taclog.testing.CliRun migrate = io.taclog.testing.CliRun.of("migrate", "--db", db.toString(), "--set",
+                "taclog.db.conversations=" + conversations);
+        assertEquals(0, migrate.code(), migrate.err());
+        long rows = Sql.scalar(db, "SELECT COUNT(*) FROM conversations.conversations");
+        long june = Sql.scalar(db, "SELECT COUNT(*) FROM conversations.conversations WHERE timestamp LIKE '2025-06%'");
+        org.junit.jupiter.api.Assertions.assertTrue(june > 0);
+        long keepDays = ChronoUnit.DAYS.between(Instant.parse("2025-07-15T00:00:00Z"), Instant.now());
+        try (RunningSidecar s = RunningSidecar.start(TaclogConfig.load(Optional.empty(),
+                settings(db, true, keepDays)))) {
+            Await.until(Duration.ofSeconds(30), () -> s.runtime.maintenance().ticks() >= 1,
+                    "the first maintenance check has run");
+        }
+        assertEquals("deleted", Sql.rows(db, "SELECT state FROM archives WHERE month = '2025-06'").get(0)
+                .get("state"));
+        Path file = tmp.resolve("archive").resolve(ArchiveMonth.parse("2025-06").fileName());
+        assertEquals(june, Sql.scalar(file, "SELECT COUNT(*) FROM conversations WHERE timestamp LIKE '2025-06%'"));
+        assertEquals(rows, Sql.scalar(db, "SELECT COUNT(*) FROM conversations.conversations")
+                + Sql.scalar(file, "SELECT COUNT(*) FROM conversations"), "every row in one file, once");
+        assertEquals(Sql.scalar(db, "SELECT seq FROM conversations_link"),
+                Sql.scalar(db, "SELECT seq FROM conversations.conversations_file"));
+    }
+
+    @Test
     void offByDefault() throws Exception {
         Path db = ArchiveCorpus.copyTo(tmp);
         Map<String, String> s = settings(db, false, 30);

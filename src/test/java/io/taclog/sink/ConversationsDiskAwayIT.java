@@ -47,20 +47,20 @@ import org.sqlite.SQLiteOpenMode;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ConversationsDiskAwayIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Path SAMPLES = Path.of("src/test/resources/samples");
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Path SAMPLES = Path.of("src/test/resources/samples");
     /** Read whole before the disk goes. */
-    private static final List<String> BEFORE = List.of(
+    static final List<String> BEFORE = List.of(
             "claude-transcript/ccviewer-v1.0.x-1af7fc5e-8455-4414-9ccd-011d40f70b2a.jsonl",
             "claude-transcript/claudeless-v2.1.29-compact-command-8aa54c1d-5030-4491-be42-e0c416424b8a.jsonl",
             "claude-transcript/claudeless-v2.1.29-hook-stop-d266fdf5-b6a3-46aa-8627-920959a0109a.jsonl",
             "claude-transcript/sniffly-v1.0.17-ff71dbed-a4f2-4284-a4fc-fe2fb90de929.jsonl");
     /** Half before the disk goes, half while it is away. */
-    private static final List<String> SPLIT = List.of(
+    static final List<String> SPLIT = List.of(
             "claude-transcript/ccviewer-v1.0.x-5c0375b4-57a5-4f26-b12d-d022ee4e51b7.jsonl",
             "claude-transcript/agent-sessions-CURATED-claude-small.jsonl");
     /** Read whole while the disk is away. */
-    private static final List<String> AWAY = List.of(
+    static final List<String> AWAY = List.of(
             "claude-transcript/sniffly-v1.0.17-fed8ce56-bc79-401f-a83e-af084253362f.jsonl",
             "claude-transcript/claudeless-v2.1.29-edit-permission-dialog-c2fc3a3f-66d5-4c87-9f78-1a31dd719471.jsonl",
             // a Codex rollout without review sightings: those of a file without times of its own depend on how its lines
@@ -69,7 +69,7 @@ class ConversationsDiskAwayIT {
             "codex-rollout/localpush-rollout-2026-02-23T20-34-25-019c8bfe-ec25-79e0-97d7-bda6a9c575ff.jsonl");
 
     /** A coordinator log: half read before the disk goes, half while it is away. */
-    private static final Path COORDINATOR_LOG = Path.of("samples/tac8-demo/coordinator.log");
+    static final Path COORDINATOR_LOG = Path.of("samples/tac8-demo/coordinator.log");
 
     @TempDir
     Path tmp;
@@ -280,7 +280,7 @@ class ConversationsDiskAwayIT {
     }
 
     /** A row without its time when that time is when a reader saw the line (a line without a time of its own). */
-    private static Map<String, Object> recordedTimesOnly(Map<String, Object> row) {
+    static Map<String, Object> recordedTimesOnly(Map<String, Object> row) {
         Map<String, Object> out = new LinkedHashMap<>(row);
         if ("observed".equals(row.get("time_source"))) {
             out.remove("timestamp");
@@ -289,11 +289,11 @@ class ConversationsDiskAwayIT {
     }
 
     /** Copies a sample into the watched directory: its first {@code share} of lines, or the rest of them. */
-    private static void copy(String sample, Path watch, double share) {
+    static void copy(String sample, Path watch, double share) {
         copyTo(SAMPLES.resolve(sample), watch.resolve(Path.of(sample).getFileName()), share);
     }
 
-    private static void copyTo(Path from, Path to, double share) {
+    static void copyTo(Path from, Path to, double share) {
         try {
             List<String> lines = Files.readAllLines(from, StandardCharsets.UTF_8);
             long have = Files.exists(to) ? Files.readAllLines(to, StandardCharsets.UTF_8).size() : 0;
@@ -307,7 +307,7 @@ class ConversationsDiskAwayIT {
         }
     }
 
-    private static long bytes(Path watch) {
+    static long bytes(Path watch) {
         try (var files = Files.list(watch)) {
             return files.mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
@@ -315,21 +315,21 @@ class ConversationsDiskAwayIT {
         }
     }
 
-    private static long committed(Path db) {
+    static long committed(Path db) {
         return mainScalar(db, "SELECT COALESCE(SUM(committed_offset), 0) FROM ingest_files "
                 + "WHERE source_kind = 'transcripts'");
     }
 
-    private static long coordinatorCommitted(Path db) {
+    static long coordinatorCommitted(Path db) {
         return mainScalar(db, "SELECT COALESCE(SUM(committed_offset), 0) FROM ingest_files "
                 + "WHERE source_kind <> 'transcripts'");
     }
 
-    private static long size(Path file) {
+    static long size(Path file) {
         return file.toFile().length();
     }
 
-    private static long events(Path db, String type) {
+    static long events(Path db, String type) {
         return mainScalar(db, "SELECT COUNT(*) FROM system_events WHERE event_type = '" + type + "'");
     }
 
@@ -337,7 +337,7 @@ class ConversationsDiskAwayIT {
      * A query of the main file alone, read-only: a test must not attach the conversations file itself while it is
      * away (a read-write attach would create an empty file in the empty directory).
      */
-    private static long mainScalar(Path db, String sql) {
+    static long mainScalar(Path db, String sql) {
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setReadOnly(true);
         cfg.setOpenMode(SQLiteOpenMode.READONLY);

@@ -49,6 +49,11 @@ class ConversationsFileIT {
         CliRun tools = CliRun.of("query", "tools", "--db", db.toString());
         assertEquals(Main.OK, tools.code(), tools.err());
         assertTrue(tools.out().contains("Bash"), tools.out());
+        // a query while the file is away reads an empty stand-in of this view: it must be the file's own
+        String view = Sql.rows(db, "SELECT sql FROM conversations.sqlite_master WHERE name = 'tool_calls'").get(0)
+                .get("sql").toString();
+        assertEquals(ConversationsStandIn.TOOL_CALLS, view.substring(view.indexOf(" AS") + 3).replaceAll("\\s+", " ")
+                .trim());
     }
 
     @Test
@@ -72,7 +77,7 @@ class ConversationsFileIT {
     }
 
     @Test
-    void backupCopiesBothFilesDoctorShowsTheSecondAndArchivesAreRefused() throws Exception {
+    void backupCopiesBothFilesDoctorShowsTheSecondAndArchivesWaitForIt() throws Exception {
         Path db = tmp.resolve("taclog.db");
         Path file = Files.createDirectories(tmp.resolve("disk2")).resolve("conversations.db");
         assertEquals(Main.OK, CliRun.of("backfill", "--config", CONFIG, "--db", db.toString(), "--no-progress",
@@ -99,11 +104,14 @@ class ConversationsFileIT {
         assertTrue(missing.out().contains("NOT READABLE"), missing.out());
         Files.move(tmp.resolve("disk2/gone.db"), file);
 
-        Map<String, String> before = Fingerprint.of(tmp.resolve("disk2"));
+        // a month is archived only with both files there (SplitArchiveIT archives them)
+        Files.move(file, tmp.resolve("disk2/gone.db"));
+        Map<String, String> before = Fingerprint.of(tmp);
         CliRun archive = CliRun.of("archive", "--db", db.toString(), "--month", "2025-11", "--force");
         assertEquals(Main.USAGE, archive.code(), archive.out() + archive.err());
-        assertTrue(archive.err().contains("split layout"), archive.err());
-        assertEquals(before, Fingerprint.of(tmp.resolve("disk2")));
+        assertTrue(archive.err().contains("is away"), archive.err());
+        assertEquals(before, Fingerprint.of(tmp));
+        Files.move(tmp.resolve("disk2/gone.db"), file);
     }
 
     @Test
@@ -145,6 +153,43 @@ class ConversationsFileIT {
                 "taclog.db.conversations=" + mine).code());
         Sql.exec(db, "UPDATE conversations_link SET seq = seq + 5"); // the main file five commits further
         refused(db, mine, "an older or newer copy of the file");
+    }
+
+    @Test
+    void theSidecarStartsWithoutOnlyItsOwnFileThatIsAway() throws Exception {
+        Path db = tmp.resolve("mine.db");
+        Path mine = Files.createDirectories(tmp.resolve("d")).resolve("conversations.db");
+        assertEquals(Main.OK, CliRun.of("migrate", "--db", db.toString(), "--set",
+                "taclog.db.conversations=" + mine).code());
+        Path theirs = DemoDatabase.tac8Split().db().path().getParent().resolve("external/conversations.db");
+        Path notes = Files.writeString(tmp.resolve("notes.txt"), "not a database\n", StandardCharsets.UTF_8);
+        Map<String, String> before = Fingerprint.of(tmp);
+        // what is there and is not this database's file is refused for the sidecar too
+        for (Path file : List.of(theirs, notes, db)) {
+            java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(ConversationsFileRefused.class,
+                    () -> Database.open(db, settings(file), true).close());
+            assertFalse(e instanceof ConversationsFileAway, file + ": " + e.getMessage());
+        }
+        // a new layout whose disk is not mounted: nothing to be away from
+        java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(ConversationsFileRefused.class,
+                () -> Database.open(tmp.resolve("new.db"), settings(tmp.resolve("unmounted/c.db")), true).close());
+        assertFalse(e instanceof ConversationsFileAway, e.getMessage());
+        assertEquals(before, Fingerprint.of(tmp), "nothing written");
+        // its own file, away: the sidecar opens without it, every other writer refuses
+        Path away = tmp.resolve("unmounted/conversations.db");
+        try (Database d = Database.open(db, settings(away), true)) {
+            assertTrue(d.conversationsAway());
+        }
+        CliRun migrate = CliRun.of("migrate", "--db", db.toString(), "--set", "taclog.db.conversations=" + away);
+        assertEquals(Main.USAGE, migrate.code(), migrate.err());
+        assertTrue(migrate.err().contains("`taclog run` starts without it"), migrate.err());
+        assertFalse(Files.exists(away.getParent()), "taclog never creates the directory");
+    }
+
+    private static DatabaseSettings settings(Path conversations) {
+        DatabaseSettings d = DatabaseSettings.defaults();
+        return new DatabaseSettings(d.busyTimeoutMillis(), d.retryInitialMillis(), d.retryMaxMillis(), d.cacheKib(),
+                d.pageSize(), conversations);
     }
 
     /** The command exits 2 naming the problem, and no file under the temporary folder changed. */
