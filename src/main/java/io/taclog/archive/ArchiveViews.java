@@ -89,7 +89,7 @@ public final class ArchiveViews {
     }
 
     /** The months whose rows live in archives, freshest archive first (the precedence of copies). */
-    private static List<Attached> listed(Connection c, Path db) throws SQLException {
+    public static List<Attached> listed(Connection c, Path db) throws SQLException {
         List<Attached> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT month, file FROM main.archives WHERE state = ? "
                 + "ORDER BY snapshot_at DESC, month DESC")) {

@@ -41,6 +41,10 @@ public final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--tz", paramLabel = "ZONE", description = "Time zone of days and dates (default: this machine's).")
     String tz;
 
+    @Option(names = "--no-archives", description = "Read the database alone, not the months moved to archive files "
+            + "(taclog.dashboard.include-archives=false).")
+    boolean noArchives;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -58,6 +62,9 @@ public final class DashboardCommand implements Callable<Integer> {
         }
         if (token != null) {
             overrides.put(ConfigKeys.DASHBOARD_TOKEN.name(), token);
+        }
+        if (noArchives) {
+            overrides.put(ConfigKeys.DASHBOARD_ARCHIVES.name(), "false");
         }
         TaclogConfig c = TaclogConfig.load(Optional.ofNullable(config), overrides);
         ZoneId zone = tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
@@ -87,7 +94,7 @@ public final class DashboardCommand implements Callable<Integer> {
         try {
             return new DashboardSettings(c.get(ConfigKeys.DB), c.get(ConfigKeys.DASHBOARD_ADDRESS),
                     c.get(ConfigKeys.DASHBOARD_PORT), Optional.of(token), zone, c.get(ConfigKeys.ALERTS_DAILY_BUDGET),
-                    c.get(ConfigKeys.DASHBOARD_RATE));
+                    c.get(ConfigKeys.DASHBOARD_RATE), c.get(ConfigKeys.DASHBOARD_ARCHIVES));
         } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, e.getMessage());
         }

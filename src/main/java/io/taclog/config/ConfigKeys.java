@@ -438,6 +438,11 @@ public final class ConfigKeys {
             "requests", RARE, "Requests one client address may make per minute (bursts up to the same number); "
                     + "beyond it the dashboard answers 429.", Parsers.intIn(1, 1_000_000));
 
+    public static final ConfigKey<Boolean> DASHBOARD_ARCHIVES = key("taclog.dashboard.include-archives", "true",
+            "true or false", RARE, "Whether the dashboard also reads the months moved to archive files (as queries do "
+                    + "with --include-archives): its pages then answer as before the archiving. A report that reads "
+                    + "archives prorates calls, not cells: slower over long windows.", Parsers::bool);
+
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(DB, DB_CONVERSATIONS, DB_CONVERSATIONS_SPOOL_MAX,
             DB_CONVERSATIONS_CHECK, WATCH, COORDINATOR_LOG,
@@ -458,5 +463,6 @@ public final class ConfigKeys {
             ALERTS_COMMAND, ALERTS_TIMEOUT, ALERTS_RETRIES, ALERTS_BACKOFF, ALERTS_QUEUE, ALERTS_CHECK_INTERVAL,
             ALERTS_TIMEZONE,
             METRICS_ENABLED, METRICS_ADDRESS, METRICS_PORT, METRICS_STUCK_AFTER, METRICS_DB_REFRESH,
-            DASHBOARD_ENABLED, DASHBOARD_ADDRESS, DASHBOARD_PORT, DASHBOARD_TOKEN, DASHBOARD_RATE);
+            DASHBOARD_ENABLED, DASHBOARD_ADDRESS, DASHBOARD_PORT, DASHBOARD_TOKEN, DASHBOARD_RATE,
+            DASHBOARD_ARCHIVES);
 }

@@ -620,7 +620,9 @@ public final class DashboardData {
         for (Map<String, Object> r : Rows.query(c, "SELECT status, spawned_at, COALESCE(completed_at, failed_at) AS "
                 + "ended_at, duration_ms FROM worker_sessions WHERE spawned_at >= ? AND spawned_at < ?", w.fromText(),
                 w.untilText())) {
-            Double m = r.get("duration_ms") != null ? Rows.dbl(r.get("duration_ms")) / 60000.0
+            // boxed on both sides: a worker with neither a duration nor an end (still running, or its end never
+            // seen) has no minutes, where a primitive branch would unbox the null and fail the page
+            Double m = r.get("duration_ms") != null ? Double.valueOf(Rows.dbl(r.get("duration_ms")) / 60000.0)
                     : minutesBetween((String) r.get("spawned_at"), (String) r.get("ended_at"));
             List<Double> l = minutes.computeIfAbsent((String) r.get("status"), k -> new ArrayList<>());
             if (m != null) {

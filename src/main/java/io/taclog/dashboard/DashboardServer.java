@@ -95,7 +95,7 @@ public final class DashboardServer implements AutoCloseable {
     private DashboardServer(DashboardSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.pool = new ReadPool(settings.db(), 4);
+        this.pool = new ReadPool(settings.db(), 4, settings.includeArchives());
         this.live = new LiveFeed(settings.db(), 250);
         this.data = new DashboardData(settings.zone(), settings.dailyBudgetUsd());
         this.limiter = new RateLimiter(settings.requestsPerMinute());

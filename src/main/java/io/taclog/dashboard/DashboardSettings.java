@@ -17,9 +17,11 @@ import java.util.Optional;
  * @param zone the zone whose calendar days the cost figures use (as {@code query cost --tz})
  * @param dailyBudgetUsd today's budget shown on the overview ({@code taclog.alerts.daily-budget-usd})
  * @param requestsPerMinute the most requests one client address may make in a minute (HTTP 429 beyond)
+ * @param includeArchives whether the pages also read the months moved to archive files
+ *     ({@code taclog.dashboard.include-archives})
  */
 public record DashboardSettings(Path db, String address, int port, Optional<String> token, ZoneId zone,
-                                Optional<Double> dailyBudgetUsd, int requestsPerMinute) {
+                                Optional<Double> dailyBudgetUsd, int requestsPerMinute, boolean includeArchives) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 7433;
@@ -48,6 +50,12 @@ public record DashboardSettings(Path db, String address, int port, Optional<Stri
         if (requestsPerMinute < 1) {
             throw new IllegalArgumentException("requests per minute must be at least 1");
         }
+    }
+
+    /** Settings that read the archived months too (the default). */
+    public DashboardSettings(Path db, String address, int port, Optional<String> token, ZoneId zone,
+                             Optional<Double> dailyBudgetUsd, int requestsPerMinute) {
+        this(db, address, port, token, zone, dailyBudgetUsd, requestsPerMinute, true);
     }
 
     /** Whether an address (a literal or a name) is a loopback address; an unresolvable name is not. */

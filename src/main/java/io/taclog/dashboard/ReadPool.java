@@ -1,17 +1,24 @@
 package io.taclog.dashboard;
 
+import io.taclog.archive.ArchiveViews;
 import io.taclog.sink.ReadOnlyDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A few read-only connections shared by the request threads. A read-only connection never takes SQLite's write
- * lock, so the dashboard never blocks the writer; each request's statements run in autocommit, so no read
- * transaction stays open between requests (a long one would keep the sidecar's checkpoints from finishing).
+ * lock, so the dashboard never blocks the writer; no read transaction stays open between requests (a long one would
+ * keep the sidecar's checkpoints from finishing).
+ *
+ * <p>With archives included, each connection has the archived months attached behind TEMP views of the tables'
+ * names ({@link ArchiveViews}), and each request runs in one read transaction that first checks the archived months
+ * are still those attached: a month archived since (by the sidecar's daily archive or {@code taclog archive}) gets
+ * the connection made again before the request reads anything, so no row is missed or counted twice.
  */
 public final class ReadPool implements AutoCloseable {
 
@@ -29,17 +36,24 @@ public final class ReadPool implements AutoCloseable {
         }
     }
 
-    /** A pool slot: its connection, or null until first used (or after a failure). */
+    /** A pool slot: its connection, or null until first used (or after a failure), and the archives it attached. */
     private static final class Slot {
         Connection connection;
+        List<ArchiveViews.Attached> archives;
     }
 
     private final Path db;
     private final BlockingQueue<Slot> idle;
+    private final boolean includeArchives;
     private volatile boolean closed;
 
     public ReadPool(Path db, int size) {
+        this(db, size, false);
+    }
+
+    public ReadPool(Path db, int size, boolean includeArchives) {
         this.db = db;
+        this.includeArchives = includeArchives;
         this.idle = new ArrayBlockingQueue<>(size);
         for (int i = 0; i < size; i++) {
             idle.add(new Slot());
@@ -65,8 +79,9 @@ public final class ReadPool implements AutoCloseable {
         try {
             if (slot.connection == null) {
                 slot.connection = ReadOnlyDatabase.open(db, 2000);
+                slot.archives = null;
             }
-            T result = work.run(slot.connection);
+            T result = includeArchives ? withArchives(slot, work) : work.run(slot.connection);
             healthy = true;
             return result;
         } finally {
@@ -77,6 +92,34 @@ public final class ReadPool implements AutoCloseable {
                 slot.connection = null;
             }
             idle.add(slot);
+        }
+    }
+
+    /**
+     * Runs the work in one read transaction over the database and the archives it lists in that transaction,
+     * attaching them again first when they are not those the connection has.
+     */
+    private <T> T withArchives(Slot slot, Work<T> work) throws SQLException {
+        Connection c = slot.connection;
+        c.setAutoCommit(false);
+        List<ArchiveViews.Attached> now = ArchiveViews.listed(c, db); // the first read: the snapshot starts here
+        if (!now.equals(slot.archives)) {
+            c.rollback();
+            c.setAutoCommit(true);
+            if (slot.archives != null) {
+                // views and attachments of other months: a fresh connection is simpler than undoing them
+                quietClose(c);
+                slot.connection = null;
+                c = ReadOnlyDatabase.open(db, 2000);
+                slot.connection = c;
+            }
+            slot.archives = ArchiveViews.attach(c, db); // leaves its own read transaction open, checked
+        }
+        try {
+            return work.run(c);
+        } finally {
+            c.rollback(); // only reads: ends the transaction
+            c.setAutoCommit(true);
         }
     }
 
