@@ -171,6 +171,9 @@ public final class CostQuery {
      * calls are a view over the archives too, which the database's cells do not hold.
      */
     private boolean cellsKept() throws SQLException {
+        if (!io.taclog.sink.dialect.Dialect.of(db).sqliteOnlyFeatures()) {
+            return ApiCallHours.live(db); // no archive views on PostgreSQL yet
+        }
         try (PreparedStatement ps = db.prepareStatement(
                 "SELECT 1 FROM temp.sqlite_master WHERE name = 'api_calls'"); ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {

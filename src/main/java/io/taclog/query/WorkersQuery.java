@@ -22,7 +22,7 @@ public final class WorkersQuery {
             + "CASE WHEN w.reported_cost_usd IS NOT NULL THEN 'reported' ELSE 'estimated' END AS basis";
 
     /** Run by a coordinator, or a transcript written since the bound time. */
-    private static final String NOT_IDLE = "(w.origin IS NOT 'transcript' OR COALESCE(w.last_activity_at, "
+    private static final String NOT_IDLE = "(w.origin IS DISTINCT FROM 'transcript' OR COALESCE(w.last_activity_at, "
             + "w.spawned_at) >= ?)";
 
     private final Connection db;

@@ -3,6 +3,7 @@ package io.taclog.schema;
 import io.taclog.model.Times;
 import io.taclog.sink.Database;
 import io.taclog.sink.DeferredIndexes;
+import io.taclog.sink.dialect.Dialect;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,7 +75,7 @@ public final class Migrator {
     /** Runs one migration's statements and records its version, in the caller's transaction. */
     private static void apply(Connection c, Migration m) throws SQLException {
         try (Statement s = c.createStatement()) {
-            for (String stmt : statements(load(m.resource()))) {
+            for (String stmt : statements(load(Dialect.of(c).migrationResource(m.resource())))) {
                 s.execute(stmt);
             }
         }
@@ -134,21 +135,27 @@ public final class Migrator {
 
     /**
      * Splits a script into statements at ';' ending a line; '--' comments are dropped. A trigger's body holds
-     * statements of its own, so a {@code CREATE TRIGGER} ends only at the line that ends with {@code END;}.
+     * statements of its own, so a SQLite {@code CREATE TRIGGER ... BEGIN} ends only at the line that ends with
+     * {@code END;}, and a PostgreSQL function body between {@code $$} ends only after its closing {@code $$}.
      */
     static List<String> statements(String script) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
+        boolean inDollarQuote = false;
         for (String line : script.split("\n")) {
-            String code = stripComment(line);
-            if (code.isBlank()) {
+            String code = inDollarQuote ? line : stripComment(line);
+            if (code.isBlank() && !inDollarQuote) {
                 continue;
             }
             cur.append(code).append('\n');
+            for (int i = code.indexOf("$$"); i >= 0; i = code.indexOf("$$", i + 2)) {
+                inDollarQuote = !inDollarQuote;
+            }
             String end = code.stripTrailing();
-            boolean inTrigger = cur.toString().stripLeading().toUpperCase(java.util.Locale.ROOT)
-                    .startsWith("CREATE TRIGGER");
-            if (end.endsWith(";") && (!inTrigger || end.toUpperCase(java.util.Locale.ROOT).endsWith("END;"))) {
+            String upper = cur.toString().stripLeading().toUpperCase(java.util.Locale.ROOT);
+            boolean inTrigger = upper.startsWith("CREATE TRIGGER") && upper.matches("(?s).*\\bBEGIN\\b.*");
+            if (!inDollarQuote && end.endsWith(";")
+                    && (!inTrigger || end.toUpperCase(java.util.Locale.ROOT).endsWith("END;"))) {
                 out.add(cur.toString().trim());
                 cur.setLength(0);
             }

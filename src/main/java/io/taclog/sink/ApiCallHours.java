@@ -32,15 +32,7 @@ public final class ApiCallHours {
 
     /** True when the cells are kept: the table and all three triggers exist in the main database. */
     public static boolean live(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM main.sqlite_master WHERE type = 'trigger' "
-                + "AND tbl_name = 'api_calls' AND name IN (?, ?, ?)")) {
-            for (int i = 0; i < TRIGGERS.size(); i++) {
-                ps.setString(i + 1, TRIGGERS.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == TRIGGERS.size();
-            }
-        }
+        return io.taclog.sink.dialect.Dialect.of(c).triggersPresent(c, TRIGGERS) == TRIGGERS.size();
     }
 
     /** Sums every cell again from the calls, in the caller's transaction (before the triggers come back). */

@@ -13,12 +13,18 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import io.taclog.sink.dialect.Dialect;
+import io.taclog.sink.dialect.PostgresDialect;
+import io.taclog.sink.dialect.PostgresTarget;
+import io.taclog.sink.dialect.SqliteDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The SQLite database file and its single writer connection.
+ * The database and its single writer connection: a SQLite file, or a PostgreSQL database
+ * ({@link #openPostgres}; what differs is in {@link Dialect}, and the SQLite-only parts below, the split layout,
+ * fresh loads and checkpoints, are simply absent there).
  *
  * <p>All writes go through {@link #write}: one dedicated connection, WAL, {@code synchronous=NORMAL}
  * (a power loss may roll back the last commits, but offsets roll back with their rows, so the bytes
@@ -31,10 +37,15 @@ public final class Database implements AutoCloseable {
 
     private final Path path;
     private final Connection writer;
+    private final Dialect dialect;
+    /** PostgreSQL only: the database and this sidecar's host identity (null for SQLite). */
+    private final PostgresTarget postgres;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final DatabaseSettings settings;
     private final List<TransactionHook> hooks = new CopyOnWriteArrayList<>();
+    /** Resources that live as long as this database (a PostgreSQL registry's id connection). */
+    private final List<AutoCloseable> closeWith = new CopyOnWriteArrayList<>();
     private final Checkpointer checkpointer;
     /** Split layout only: the conversations file, its checkpointer, and the record that repairs a cut commit. */
     private Path conversations;
@@ -75,8 +86,15 @@ public final class Database implements AutoCloseable {
 
     private Database(Path path, Connection writer, DatabaseSettings settings, Checkpointer checkpointer,
                      Path publishAs) {
+        this(path, writer, settings, checkpointer, publishAs, SqliteDialect.INSTANCE, null);
+    }
+
+    private Database(Path path, Connection writer, DatabaseSettings settings, Checkpointer checkpointer,
+                     Path publishAs, Dialect dialect, PostgresTarget postgres) {
         this.path = path;
         this.writer = writer;
+        this.dialect = dialect;
+        this.postgres = postgres;
         this.settings = settings;
         this.checkpointer = checkpointer;
         this.publishAs = publishAs;
@@ -123,6 +141,53 @@ public final class Database implements AutoCloseable {
             }
         }
         return db;
+    }
+
+    /**
+     * Opens a PostgreSQL database for writing (migrations are applied by the caller). One sidecar per host id
+     * writes at a time: the connection holds a session advisory lock on the host id for as long as it lives, so a
+     * second sidecar of the same host id (two pointed at the same files by mistake) is refused instead of
+     * registering the same files again.
+     */
+    public static Database openPostgres(PostgresTarget target, DatabaseSettings settings) throws SQLException {
+        Connection c = target.connect(false);
+        try {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+                ps.setString(1, "taclog host " + target.hostId());
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        throw new HostBusyException(target);
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return new Database(null, c, settings, null, null, PostgresDialect.INSTANCE, target);
+    }
+
+    /** Another sidecar with this host id writes into the PostgreSQL database now. */
+    public static final class HostBusyException extends SQLException {
+        HostBusyException(PostgresTarget target) {
+            super("another taclog with host id '" + target.hostId() + "' is writing into " + target.url()
+                    + "; give each sidecar its own taclog.host-id (or stop the other one)");
+        }
+    }
+
+    /** The back end's differences. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** PostgreSQL: the database and this sidecar's host identity; null for SQLite. */
+    public PostgresTarget postgres() {
+        return postgres;
+    }
+
+    /** What this database is, for messages: the file, or the PostgreSQL URL. */
+    public String describe() {
+        return postgres != null ? postgres.url() : String.valueOf(path);
     }
 
     /** Attaches the split layout's conversations file to the writer connection, with the writer's settings. */
@@ -432,6 +497,11 @@ public final class Database implements AutoCloseable {
         return path;
     }
 
+    /** Closes {@code resource} when this database closes. */
+    public void closeWith(AutoCloseable resource) {
+        closeWith.add(resource);
+    }
+
     /** Adds work to every later write transaction (the file registry's pending changes). */
     public void addTransactionHook(TransactionHook hook) {
         hooks.add(hook);
@@ -449,7 +519,7 @@ public final class Database implements AutoCloseable {
             int attempts = 0;
             while (true) {
                 try {
-                    exec("BEGIN IMMEDIATE");
+                    exec(dialect.beginWrite());
                     boolean split = redo != null && !spool.away(); // while away, nothing reads or writes the file
                     if (spool != null) {
                         spool.beforeWork();
@@ -482,7 +552,7 @@ public final class Database implements AutoCloseable {
                     return result;
                 } catch (SQLException e) {
                     rollbackQuietly();
-                    if (!SqliteErrors.isBusy(e)) {
+                    if (!dialect.isRetryable(e) || attempts >= dialect.retryLimit(e)) {
                         if (watch != null && !(e instanceof ConversationsPending)) {
                             watch.nudge(); // the conversations file may be what failed: look now
                         }
@@ -490,7 +560,7 @@ public final class Database implements AutoCloseable {
                     }
                     attempts++;
                     if (attempts == 1 || attempts % 20 == 0) {
-                        LOG.warn("database {} is busy or locked ({}); retrying (attempt {})", path, e.getMessage(),
+                        LOG.warn("database {} is busy or locked ({}); retrying (attempt {})", describe(), e.getMessage(),
                                 attempts);
                     }
                     sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
@@ -567,7 +637,7 @@ public final class Database implements AutoCloseable {
 
     /** Checkpoints the WAL into the main file (at shutdown, so the file is self-contained). */
     public void checkpoint() {
-        if (publishAs != null) {
+        if (publishAs != null || postgres != null) {
             return; // no log: the publish leaves the file self-contained
         }
         try {
@@ -621,6 +691,13 @@ public final class Database implements AutoCloseable {
     }
 
     private void closeConnection() {
+        for (AutoCloseable r : closeWith) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.debug("closing {}: {}", r, e.getMessage());
+            }
+        }
         if (watch != null) {
             watch.close();
         }
@@ -642,7 +719,7 @@ public final class Database implements AutoCloseable {
             statements.clear();
             writer.close();
         } catch (SQLException e) {
-            LOG.warn("closing {}: {}", path, e.getMessage());
+            LOG.warn("closing {}: {}", describe(), e.getMessage());
         } finally {
             lock.unlock();
             if (periodicSync != null) {

@@ -44,7 +44,7 @@ public final class QueryOptions {
 
     /** Read-only connection (with the archives attached when asked); never starts Camel. */
     public Connection open() {
-        return ReadOnlyDb.open(db.path(), includeArchives);
+        return db.openReadOnly(includeArchives);
     }
 
     /**
