@@ -42,17 +42,36 @@ CREATE AGGREGATE sum(BOOLEAN) (SFUNC = taclog_sum_bool, STYPE = BIGINT);
 CREATE FUNCTION taclog_concat(TEXT, TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE
     AS 'SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || '','' || $2 END';
 CREATE AGGREGATE group_concat(TEXT) (SFUNC = taclog_concat, STYPE = TEXT);
+CREATE FUNCTION taclog_concat(TEXT, DOUBLE PRECISION) RETURNS TEXT LANGUAGE sql IMMUTABLE
+    AS 'SELECT taclog_concat($1, $2::text)';
+CREATE AGGREGATE group_concat(DOUBLE PRECISION) (SFUNC = taclog_concat, STYPE = TEXT);
 -- json_extract(json, '$.a.b') as text (numbers compare as text: the shared SQL casts where it compares)
 CREATE FUNCTION json_extract(TEXT, TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE
     AS 'SELECT ($1::jsonb) #>> string_to_array(substr($2, 3), ''.'')';
 -- json('true'): a JSON value inside a built object (json_object is jsonb_build_object, see PostgresSql)
 CREATE FUNCTION json(TEXT) RETURNS JSONB LANGUAGE sql IMMUTABLE AS 'SELECT $1::jsonb';
 CREATE FUNCTION json_array() RETURNS TEXT LANGUAGE sql IMMUTABLE AS 'SELECT ''[]''::text';
--- json_patch(doc, patch): the patch's keys replace the document's (taclog patches only top-level keys)
-CREATE FUNCTION json_patch(TEXT, JSONB) RETURNS TEXT LANGUAGE sql IMMUTABLE
-    AS 'SELECT (COALESCE($1, ''{}'')::jsonb || $2)::text';
-CREATE FUNCTION json_patch(TEXT, TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE
-    AS 'SELECT (COALESCE($1, ''{}'')::jsonb || $2::jsonb)::text';
+-- JSON text as SQLite writes it: compact ({"a":1,"b":"x"}), keys in the order given. taclog_json_min re-writes an
+-- object so (json_object is json_build_object under it, see PostgresSql), json_patch keeps the document's key order
+-- and appends the patch's new keys, as SQLite's does; a null in the patch removes the key (RFC 7396)
+CREATE FUNCTION taclog_json_min(JSON) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
+    SELECT '{' || COALESCE(string_agg(to_json(e.key)::text || ':' || e.value::text, ',' ORDER BY e.ord), '') || '}'
+    FROM json_each($1) WITH ORDINALITY e(key, value, ord)
+$$;
+CREATE FUNCTION json_patch(TEXT, TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
+    SELECT '{' || COALESCE(string_agg(to_json(x.k)::text || ':' || x.v, ',' ORDER BY x.o), '') || '}'
+    FROM (
+        SELECT d.key AS k, COALESCE(p.value::text, d.value::text) AS v, d.ord AS o
+        FROM json_each(COALESCE($1, '{}')::json) WITH ORDINALITY d(key, value, ord)
+        LEFT JOIN json_each($2::json) p ON p.key = d.key
+        WHERE p.key IS NULL OR p.value::text <> 'null'
+        UNION ALL
+        SELECT p.key, p.value::text, 1000000 + p.ord
+        FROM json_each($2::json) WITH ORDINALITY p(key, value, ord)
+        WHERE p.value::text <> 'null'
+          AND NOT EXISTS (SELECT 1 FROM json_each(COALESCE($1, '{}')::json) d WHERE d.key = p.key)
+    ) x
+$$;
 -- json_insert(array, '$[#]', value): the value appended to the array (the only form taclog uses)
 CREATE FUNCTION json_insert(TEXT, TEXT, TEXT) RETURNS JSONB LANGUAGE sql IMMUTABLE
     AS 'SELECT COALESCE($1, ''[]'')::jsonb || jsonb_build_array($3)';
@@ -60,12 +79,15 @@ CREATE FUNCTION json_insert(TEXT, TEXT, TEXT) RETURNS JSONB LANGUAGE sql IMMUTAB
 CREATE FUNCTION json_set(TEXT, TEXT, JSONB, TEXT, BIGINT, TEXT, JSONB) RETURNS TEXT LANGUAGE sql IMMUTABLE
     AS 'SELECT jsonb_set(jsonb_set(jsonb_set(COALESCE($1, ''{}'')::jsonb, ARRAY[substr($2, 3)], $3),
         ARRAY[substr($4, 3)], to_jsonb($5)), ARRAY[substr($6, 3)], $7)::text';
--- json_set(doc, '$.a' or '$.a.b', text): the text set as a JSON string, a missing parent object made
+-- json_set(doc, '$.a' or '$.a.b', text): the text set as a JSON string (a missing parent object made), written as
+-- SQLite writes it (through json_patch: the document's key order kept, a new key last)
 CREATE FUNCTION json_set(TEXT, TEXT, TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
-    SELECT (CASE WHEN array_length(p, 1) = 2 AND d -> p[1] IS NULL
-                 THEN jsonb_set(jsonb_set(d, p[1:1], '{}'::jsonb), p, to_jsonb($3))
-                 ELSE jsonb_set(d, p, to_jsonb($3)) END)::text
-    FROM (SELECT COALESCE($1, '{}')::jsonb AS d, string_to_array(substr($2, 3), '.') AS p) x
+    SELECT CASE WHEN array_length(p, 1) = 1
+        THEN json_patch($1, taclog_json_min(json_build_object(p[1], $3)))
+        ELSE json_patch($1, '{' || to_json(p[1])::text || ':'
+            || json_patch(COALESCE($1, '{}')::json ->> p[1], taclog_json_min(json_build_object(p[2], $3))) || '}')
+        END
+    FROM (SELECT string_to_array(substr($2, 3), '.') AS p) x
 $$;
 -- json_each(array) of a JSON array of strings: one row per element, column value (SQLite's json_each)
 CREATE FUNCTION taclog_json_each(TEXT) RETURNS TABLE(value TEXT) LANGUAGE sql IMMUTABLE

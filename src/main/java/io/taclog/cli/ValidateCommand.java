@@ -62,7 +62,8 @@ public final class ValidateCommand implements Callable<Integer> {
             var formats = new io.taclog.app.Formats(config, java.time.Clock.systemUTC());
             BatchParser parser = new BatchParser(formats.parsers(), true);
             report = new Validator(parser, config.get(ConfigKeys.MAX_LINE_BYTES), formats.contentChecks(), rawArchive)
-                    .validate(c);
+                    .validate(c, io.taclog.app.Databases.isPostgres(config)
+                            ? io.taclog.app.Databases.postgres(config).hostId() : null);
         }
         if (format == Format.JSON) {
             Tabular.printJson(out, report);

@@ -48,7 +48,11 @@ public final class Migrator {
     /** Applies pending migrations up to {@code target}; returns the versions applied. */
     public static List<Integer> migrate(Database db, int target) throws SQLException {
         List<Integer> applied = new ArrayList<>();
-        int current = db.withWriter(Migrator::currentVersion);
+        // read under the schema lock: another sidecar may be migrating the same database right now
+        int current = db.write(c -> {
+            db.dialect().lockSchema(c);
+            return currentVersion(c);
+        });
         if (current > latestVersion()) {
             throw new NewerSchemaException(current, latestVersion());
         }
@@ -59,10 +63,17 @@ public final class Migrator {
             if (m.version() <= current || m.version() > target) {
                 continue;
             }
-            db.write(c -> {
+            boolean appliedHere = db.write(c -> {
+                db.dialect().lockSchema(c);
+                if (currentVersion(c) >= m.version()) {
+                    return false; // another sidecar applied it meanwhile
+                }
                 apply(c, m);
-                return null;
+                return true;
             });
+            if (!appliedHere) {
+                continue;
+            }
             LOG.info("applied migration {} ({})", m.version(), m.description());
             applied.add(m.version());
         }

@@ -29,8 +29,18 @@ public interface Dialect {
     /** The classpath resource of a migration, given the SQLite one's (the PostgreSQL forms have the same numbers). */
     String migrationResource(String sqliteResource);
 
+    /**
+     * Inside a write transaction: waits until no other process changes the schema (PostgreSQL: sidecars of many hosts
+     * may start at once on one database; SQLite's BEGIN IMMEDIATE already excludes every other writer).
+     */
+    default void lockSchema(Connection c) throws SQLException {
+    }
+
     /** Whether {@code table} exists in the database's own (not temporary) schema. */
     boolean tableExists(Connection c, String table) throws SQLException;
+
+    /** Whether {@code name} is a table or view a query can read (temporary views of archived months included). */
+    boolean relationExists(Connection c, String name) throws SQLException;
 
     /** How many of the named triggers exist. */
     int triggersPresent(Connection c, java.util.Collection<String> names) throws SQLException;

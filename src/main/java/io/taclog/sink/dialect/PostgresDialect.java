@@ -55,6 +55,13 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public void lockSchema(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('taclog schema'))")) {
+            ps.execute();
+        }
+    }
+
+    @Override
     public boolean tableExists(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?")) {
@@ -63,6 +70,11 @@ public final class PostgresDialect implements Dialect {
                 return rs.next();
             }
         }
+    }
+
+    @Override
+    public boolean relationExists(Connection c, String name) throws SQLException {
+        return tableExists(c, name); // information_schema.tables lists views too
     }
 
     @Override

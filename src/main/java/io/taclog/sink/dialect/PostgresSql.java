@@ -9,7 +9,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>the three SQLite JSON functions PostgreSQL cannot be given under their own names (a variadic of any type, an
- *   aggregate, a table function) are renamed: {@code json_object} to {@code jsonb_build_object},
+ *   aggregate, a table function) are renamed: {@code json_object} to {@code taclog_json_min(json_build_object(...))} (SQLite's compact text),
  *   {@code json_group_array} to {@code jsonb_agg}, {@code json_each} to {@code taclog_json_each} (schema v1), and SQLite's schema qualifier {@code main.} is
  *   dropped (the tables are in the search path's schema). Every
  *   other SQLite function the shared SQL uses exists in PostgreSQL under its own name with SQLite's meaning (created
@@ -21,8 +21,10 @@ import java.util.List;
  */
 public final class PostgresSql {
 
-    private static final java.util.Map<String, String> RENAMED = java.util.Map.of("json_object",
-            "jsonb_build_object", "json_group_array", "jsonb_agg", "json_each", "taclog_json_each");
+    private static final java.util.Map<String, String> RENAMED = java.util.Map.of("json_group_array", "jsonb_agg",
+            "json_each", "taclog_json_each");
+    /** json_object(...) becomes taclog_json_min(json_build_object(...)): SQLite's compact text, keys in order. */
+    private static final String JSON_OBJECT = "json_object";
 
     private final String sql;
     /** positions[n] = the 1-based plain positions of SQLite parameter n (index 0 unused); null: no renumbering. */
@@ -58,6 +60,8 @@ public final class PostgresSql {
         List<List<Integer>> byNumber = new ArrayList<>();
         int plain = 0;
         int largest = 0;
+        int depth = 0;
+        java.util.ArrayDeque<Integer> closeTwiceAt = new java.util.ArrayDeque<>();
         boolean numbered = false;
         int n = in.length();
         for (int i = 0; i < n; i++) {
@@ -84,10 +88,26 @@ public final class PostgresSql {
                     i = j; // SQLite's own schema, named where TEMP views of the same names could come first
                     continue;
                 }
-                String renamed = j < n && in.charAt(j) == '(' ? RENAMED.get(word.toLowerCase(java.util.Locale.ROOT))
-                        : null;
-                out.append(renamed != null ? renamed : word);
+                boolean call = j < n && in.charAt(j) == '(';
+                String lower = word.toLowerCase(java.util.Locale.ROOT);
+                if (call && lower.equals(JSON_OBJECT)) {
+                    out.append("taclog_json_min(json_build_object");
+                    closeTwiceAt.push(depth + 1); // the ')' that closes this call closes the wrapper too
+                } else {
+                    String renamed = call ? RENAMED.get(lower) : null;
+                    out.append(renamed != null ? renamed : word);
+                }
                 i = j - 1;
+            } else if (c == '(') {
+                depth++;
+                out.append(c);
+            } else if (c == ')') {
+                out.append(c);
+                if (!closeTwiceAt.isEmpty() && closeTwiceAt.peek() == depth) {
+                    closeTwiceAt.pop();
+                    out.append(')');
+                }
+                depth--;
             } else if (c == '?') {
                 int j = i + 1;
                 while (j < n && Character.isDigit(in.charAt(j))) {

@@ -47,6 +47,17 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public boolean relationExists(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM pragma_table_list WHERE type IN ('table', 'view', 'virtual') AND name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
     public int triggersPresent(Connection c, Collection<String> names) throws SQLException {
         int n = 0;
         try (PreparedStatement ps = c.prepareStatement(
