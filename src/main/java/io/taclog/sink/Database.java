@@ -185,9 +185,9 @@ public final class Database implements AutoCloseable {
         return postgres;
     }
 
-    /** What this database is, for messages: the file, or the PostgreSQL URL. */
+    /** What this database is, for messages: the file (a fresh load's final name), or the PostgreSQL URL. */
     public String describe() {
-        return postgres != null ? postgres.url() : String.valueOf(path);
+        return postgres != null ? postgres.url() : String.valueOf(publishAs != null ? publishAs : path);
     }
 
     /** Attaches the split layout's conversations file to the writer connection, with the writer's settings. */
