@@ -74,14 +74,25 @@ class TwoSidecarsOnePostgresIT {
         Backend pg = Backend.Kind.POSTGRESQL.create(tmp, "hosts");
         assertEquals(Main.OK, CliRun.of(pg.args("migrate")).code()); // both start on a made schema
         Path log = tmp.resolve("sidecars.log");
-        Process hostA = spawn(pg, a, log, "host-a");
-        Process hostB = spawn(pg, b, log, "host-b");
+        int metricsPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            metricsPort = free.getLocalPort();
+        }
+        // host a also serves its metrics: their database reads go through a small pool of PostgreSQL connections
+        Process hostA = spawn(pg, a, log, "host-a", List.of("--set", "taclog.metrics.enabled=true", "--set",
+                "taclog.metrics.port=" + metricsPort));
+        Process hostB = spawn(pg, b, log, "host-b", List.of());
         Await.until(Duration.ofSeconds(120), () -> lines(pg, "host-a") >= linesA && lines(pg, "host-b") >= linesB,
                 () -> "both sidecars commit every line (host-a " + lines(pg, "host-a") + "/" + linesA + ", host-b "
                         + lines(pg, "host-b") + "/" + linesB + "); see " + log);
 
+        String ready = get(metricsPort, "/health/ready");
+        assertTrue(ready.contains("\"database\"") && ready.contains("reachable") && ready.startsWith("200 "), ready);
+        Await.until(Duration.ofSeconds(30), () -> get(metricsPort, "/metrics").contains("taclog_workers_running"),
+                "the metrics read the PostgreSQL database");
+
         // a second sidecar of host a, by mistake: refused while the first one writes
-        Process again = spawn(pg, a, log, "host-a");
+        Process again = spawn(pg, a, log, "host-a", List.of());
         assertTrue(again.waitFor(60, TimeUnit.SECONDS), "the second sidecar of host-a exits");
         assertEquals(Main.USAGE, again.exitValue());
         assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains("another taclog with host id 'host-a'"));
@@ -114,8 +125,24 @@ class TwoSidecarsOnePostgresIT {
         }
     }
 
-    private Process spawn(Backend pg, Path watch, Path log, String host) throws IOException {
-        Process p = EngineOnBothBackendsIT.start(pg, watch, log, host, List.of());
+    /** The status code and body of a GET on the sidecar's metrics endpoint. */
+    private static String get(int port, String path) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body();
+        } catch (IOException e) {
+            return "unreachable: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private Process spawn(Backend pg, Path watch, Path log, String host, List<String> extra) throws IOException {
+        Process p = EngineOnBothBackendsIT.start(pg, watch, log, host, extra);
         children.add(p);
         return p;
     }
