@@ -36,7 +36,8 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final Path path;
-    private final Connection writer;
+    /** Replaced only on PostgreSQL, after the server dropped the connection ({@link #reconnect}). */
+    private Connection writer;
     private final Dialect dialect;
     /** PostgreSQL only: the database and this sidecar's host identity (null for SQLite). */
     private final PostgresTarget postgres;
@@ -152,19 +153,24 @@ public final class Database implements AutoCloseable {
     public static Database openPostgres(PostgresTarget target, DatabaseSettings settings) throws SQLException {
         Connection c = target.connect(false);
         try {
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
-                ps.setString(1, "taclog host " + target.hostId());
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(1)) {
-                        throw new HostBusyException(target);
-                    }
-                }
-            }
+            takeHostLock(c, target);
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
         }
         return new Database(null, c, settings, null, null, PostgresDialect.INSTANCE, target);
+    }
+
+    /** The session advisory lock of the host id: held for as long as {@code c} lives. */
+    private static void takeHostLock(Connection c, PostgresTarget target) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+            ps.setString(1, "taclog host " + target.hostId());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    throw new HostBusyException(target);
+                }
+            }
+        }
     }
 
     /** Another sidecar with this host id writes into the PostgreSQL database now. */
@@ -552,6 +558,19 @@ public final class Database implements AutoCloseable {
                     return result;
                 } catch (SQLException e) {
                     rollbackQuietly();
+                    if (postgres != null && dialect.isConnectionLost(e)) {
+                        // the server restarted or dropped us: nothing of this transaction committed (its offsets
+                        // neither), so a new connection runs it again, for as long as the server takes to return
+                        attempts++;
+                        if (attempts == 1 || attempts % 20 == 0) {
+                            LOG.warn("database {} connection lost ({}); reconnecting (attempt {})", describe(),
+                                    e.getMessage(), attempts);
+                        }
+                        sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+                        backoff = Math.min(backoff * 2, settings.retryMaxMillis());
+                        reconnect();
+                        continue;
+                    }
                     if (!dialect.isRetryable(e) || attempts >= dialect.retryLimit(e)) {
                         if (watch != null && !(e instanceof ConversationsPending)) {
                             watch.nudge(); // the conversations file may be what failed: look now
@@ -573,6 +592,34 @@ public final class Database implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * PostgreSQL: a new writer connection for one the server dropped, holding the host id's lock again (another
+     * sidecar of the same host id that took it meanwhile makes this one fail, as at start). A server still away
+     * leaves the old connection in place for the next attempt.
+     */
+    private void reconnect() throws SQLException {
+        Connection fresh;
+        try {
+            fresh = postgres.connect(false);
+        } catch (SQLException e) {
+            return; // still away: the caller's next attempt tries again
+        }
+        try {
+            takeHostLock(fresh, postgres);
+        } catch (SQLException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+        closeStatements();
+        try {
+            writer.close();
+        } catch (SQLException ignored) {
+            // it is gone already
+        }
+        writer = fresh;
+        LOG.warn("database {} reconnected", describe());
     }
 
     /** Runs work on the writer connection outside a transaction (migrations manage their own). */

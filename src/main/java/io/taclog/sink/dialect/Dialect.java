@@ -21,6 +21,11 @@ public interface Dialect {
     /** A failure the writer retries with back-off (SQLite busy; PostgreSQL serialization failure or deadlock). */
     boolean isRetryable(SQLException e);
 
+    /** Whether the connection itself is gone (the server restarted or dropped it): a new one is needed. */
+    default boolean isConnectionLost(SQLException e) {
+        return false;
+    }
+
     /** How many times a retryable failure is retried before it is thrown (busy: for as long as it takes). */
     default int retryLimit(SQLException e) {
         return Integer.MAX_VALUE;

@@ -45,6 +45,17 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean isConnectionLost(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && (s.getSQLState().startsWith("08")
+                    || s.getSQLState().startsWith("57P"))) { // connection exception; admin shutdown, crash, starting
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public int retryLimit(SQLException e) {
         return UNIQUE_VIOLATION.equals(e.getSQLState()) ? 5 : Integer.MAX_VALUE; // a real duplicate fails soon
     }

@@ -39,6 +39,9 @@ public final class PostgresFileIds implements AutoCloseable {
                         free.add(rs.getLong(1));
                     }
                 }
+            } catch (SQLException e) {
+                close(); // a dropped connection: the next call (the tailer polls again) opens a new one
+                throw e;
             }
         }
         return free.removeFirst();
