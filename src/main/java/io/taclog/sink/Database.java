@@ -1,5 +1,9 @@
 package io.taclog.sink;
 
+import io.taclog.sink.dialect.Dialect;
+import io.taclog.sink.dialect.PostgresDialect;
+import io.taclog.sink.dialect.PostgresTarget;
+import io.taclog.sink.dialect.SqliteDialect;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
-import io.taclog.sink.dialect.Dialect;
-import io.taclog.sink.dialect.PostgresDialect;
-import io.taclog.sink.dialect.PostgresTarget;
-import io.taclog.sink.dialect.SqliteDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
