@@ -67,12 +67,13 @@ public final class IngestRuntime implements AutoCloseable {
         this.factWriters = new FactWriters(formats.writers());
         this.outbox = outbox;
         this.writer = new BatchWriter(db, factWriters, clock, registry);
-        this.maintenance = new Maintenance(db, clock,
-                Duration.ofMinutes(config.get(ConfigKeys.MAINTENANCE_OPTIMIZE_INTERVAL)),
+        boolean sqlite = db.dialect().sqliteOnlyFeatures();
+        this.maintenance = new Maintenance(db, clock, !sqlite ? Duration.ZERO // PostgreSQL analyses by itself
+                : Duration.ofMinutes(config.get(ConfigKeys.MAINTENANCE_OPTIMIZE_INTERVAL)),
                 Duration.ofDays(config.get(ConfigKeys.MAINTENANCE_COMMIT_LOG_DAYS)), !backfill,
                 backfill ? null : archiveSchedule(config, db, clock));
         // never in a backfill: its wall time is the product's headline figure, and `taclog run` catches up later
-        this.searchIndexer = new SearchIndexer(db, clock, !backfill && config.get(ConfigKeys.SEARCH_ENABLED),
+        this.searchIndexer = new SearchIndexer(db, clock, !backfill && sqlite && config.get(ConfigKeys.SEARCH_ENABLED),
                 SEARCH_TICK_BUDGET, 1.0);
         this.alerts = new AlertCheck(db, AlertSettings.of(config), clock, !backfill);
         this.rawArchive = new RawArchiveTask(backfill ? null : rawArchiver(config, db, clock));
@@ -92,8 +93,7 @@ public final class IngestRuntime implements AutoCloseable {
 
     public static IngestRuntime open(TaclogConfig config, boolean backfill, Clock clock) throws SQLException {
         // the sidecar starts while a split layout's conversations disk is away; a backfill needs the file
-        return wire(config, Database.open(config.get(ConfigKeys.DB), databaseSettings(config), !backfill), backfill,
-                clock);
+        return wire(config, Databases.openWriter(config, !backfill), backfill, clock);
     }
 
     /**
@@ -101,6 +101,9 @@ public final class IngestRuntime implements AutoCloseable {
      * ({@link FreshLoad}, unless {@code taclog.backfill.fresh-load} is off) and appears when the runtime closes.
      */
     public static IngestRuntime openBackfill(TaclogConfig config) throws SQLException {
+        if (Databases.isPostgres(config)) {
+            return wire(config, Databases.openWriter(config), true, Clock.systemUTC());
+        }
         Path path = config.get(ConfigKeys.DB);
         // a split database is never a fresh load: its two files are made and linked in place
         Database db = config.get(ConfigKeys.BACKFILL_FRESH_LOAD) && config.get(ConfigKeys.DB_CONVERSATIONS).isEmpty()

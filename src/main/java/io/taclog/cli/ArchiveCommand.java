@@ -68,6 +68,7 @@ public final class ArchiveCommand implements Callable<Integer> {
         }
         TaclogConfig config = db.load();
         Path dbPath = config.get(ConfigKeys.DB);
+        SqliteOnlyCommand.refuse(dbPath, "taclog archive");
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
             list(out, dbPath);

@@ -66,6 +66,7 @@ public final class ArchiveRawCommand implements Callable<Integer> {
         }
         TaclogConfig config = db.load();
         Path dbPath = config.get(ConfigKeys.DB);
+        SqliteOnlyCommand.refuse(dbPath, "taclog archive-raw");
         RawArchiveSettings settings = RawArchiveSettings.of(config);
         if (dir != null) {
             settings = settings.withDir(dir);

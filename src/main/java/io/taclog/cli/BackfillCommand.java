@@ -61,6 +61,9 @@ public final class BackfillCommand implements Callable<Integer> {
      */
     static boolean deferIndexes(TaclogConfig config, Path db) {
         String mode = config.get(ConfigKeys.BACKFILL_DEFER_INDEXES);
+        if (db == null) {
+            return false; // PostgreSQL: no deferred indexes
+        }
         if (!"auto".equals(mode)) {
             return "always".equals(mode);
         }
@@ -131,7 +134,7 @@ public final class BackfillCommand implements Callable<Integer> {
             }
             if (report.rejectedThisRun() > 0) {
                 err.printf("taclog: %d line(s) quarantined; see `taclog files` and the ingest_rejects table in %s%n",
-                        report.rejectedThisRun(), config.get(ConfigKeys.DB));
+                        report.rejectedThisRun(), runtime.database().describe());
             }
             return Main.OK;
         }

@@ -142,7 +142,7 @@ final class BackfillReport {
         long lines = after.lines - before.lines;
         long bytes = after.bytes - before.bytes;
         out.printf("Backfill of %s: %,d lines (%.1f MB) in %.1f s, %,.0f lines/s, %.1f MB/s%n",
-                runtime.config().get(ConfigKeys.DB), lines, bytes / 1e6, seconds, lines / seconds,
+                runtime.database().describe(), lines, bytes / 1e6, seconds, lines / seconds,
                 bytes / 1e6 / seconds);
         Tabular summary = new Tabular("what", "this run", "database total");
         summary.add("files (generations)", after.files - before.files, after.files);

@@ -38,6 +38,7 @@ public final class BackupCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TaclogConfig config = db.load();
         Path source = config.get(ConfigKeys.DB);
+        SqliteOnlyCommand.refuse(source, "taclog backup (use the server's own backup, e.g. pg_dump)");
         PrintWriter out = spec.commandLine().getOut();
         Backup.Result r;
         try {

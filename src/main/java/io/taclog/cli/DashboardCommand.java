@@ -51,6 +51,7 @@ public final class DashboardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new LinkedHashMap<>();
+        SqliteOnlyCommand.refuse(db, "taclog dashboard");
         if (db != null) {
             overrides.put(ConfigKeys.DB.name(), db.toString());
         }

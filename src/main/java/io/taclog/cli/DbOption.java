@@ -25,6 +25,14 @@ public final class DbOption {
         return c.get(ConfigKeys.DB);
     }
 
+    /** A read-only connection to the database (a file, or PostgreSQL with the configuration's credentials). */
+    public java.sql.Connection openReadOnly(boolean includeArchives) {
+        if (io.taclog.sink.dialect.PostgresTarget.isPostgres(path())) {
+            return ReadOnlyDb.open(load(), includeArchives);
+        }
+        return ReadOnlyDb.open(path(), includeArchives);
+    }
+
     /** The whole configuration ({@code --config}, with {@code --db} winning), for commands that also write. */
     public TaclogConfig load() {
         return TaclogConfig.load(Optional.ofNullable(config),

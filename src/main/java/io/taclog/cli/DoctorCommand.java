@@ -35,6 +35,7 @@ public final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path path = db.path();
+        SqliteOnlyCommand.refuse(path, "taclog doctor");
         if (!Files.isRegularFile(path)) {
             throw new CliException(Main.USAGE, "database " + path + " does not exist"
                     + (Files.exists(FreshLoad.loadingPath(path)) ? " yet: a first backfill is building it" : ""));

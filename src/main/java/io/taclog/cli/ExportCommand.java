@@ -54,7 +54,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         java.time.ZoneId zone = tz == null ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(tz);
-        try (Connection c = ReadOnlyDb.open(db.path(), includeArchives)) {
+        try (Connection c = db.openReadOnly(includeArchives)) {
             if (task != null) {
                 if (!format.equals("json") && !format.equals("md")) {
                     throw new CliException(Main.USAGE, "--task exports as json or md, not " + format);

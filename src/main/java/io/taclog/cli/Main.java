@@ -67,6 +67,11 @@ public final class Main {
                 cmd.getErr().println("taclog: " + ce.getMessage());
                 return ce.exitCode();
             }
+            Throwable refused = databaseRefused(ex);
+            if (refused != null) { // a PostgreSQL database asked for what it cannot do, or taken by another sidecar
+                cmd.getErr().println("taclog: " + refused.getMessage());
+                return USAGE;
+            }
             cmd.getErr().println("taclog: " + describe(ex));
             return FAILURE;
         });
@@ -74,6 +79,17 @@ public final class Main {
         o.flush();
         e.flush();
         return code;
+    }
+
+    private static Throwable databaseRefused(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof io.taclog.app.Databases.SqliteOnly
+                    || t instanceof io.taclog.sink.dialect.PostgresTarget.InvalidTarget
+                    || t instanceof io.taclog.sink.Database.HostBusyException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     static String describe(Throwable ex) {

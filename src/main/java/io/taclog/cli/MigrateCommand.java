@@ -1,7 +1,5 @@
 package io.taclog.cli;
 
-import io.taclog.app.IngestRuntime;
-import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
 import io.taclog.schema.Migrator;
 import io.taclog.sink.Database;
@@ -29,12 +27,12 @@ public final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TaclogConfig config = sources.load();
-        try (Database db = Database.open(config.get(ConfigKeys.DB), IngestRuntime.databaseSettings(config))) {
+        try (Database db = io.taclog.app.Databases.openWriter(config)) {
             int before = db.withWriter(Migrator::currentVersion);
             List<Integer> applied = Migrator.migrate(db, target == null ? Migrator.latestVersion() : target);
             int after = db.withWriter(Migrator::currentVersion);
             spec.commandLine().getOut().printf("%s: schema version %d -> %d (applied %s)%n",
-                    config.get(ConfigKeys.DB), before, after, applied.isEmpty() ? "nothing" : applied);
+                    db.describe(), before, after, applied.isEmpty() ? "nothing" : applied);
         }
         return Main.OK;
     }

@@ -1,6 +1,10 @@
 package io.taclog.cli;
 
+import io.taclog.app.Databases;
 import io.taclog.archive.ArchiveViews;
+import io.taclog.config.ConfigKeys;
+import io.taclog.config.TaclogConfig;
+import io.taclog.sink.dialect.PostgresTarget;
 import io.taclog.schema.Migrations;
 import io.taclog.sink.ConversationsSpool;
 import io.taclog.sink.FreshLoad;
@@ -30,11 +34,56 @@ public final class ReadOnlyDb {
      * is then one read transaction.
      */
     public static Connection open(Path db, boolean includeArchives) {
+        if (PostgresTarget.isPostgres(db)) { // credentials from the environment only: see open(TaclogConfig, ...)
+            return openPostgres(PostgresTarget.of(db, "", null, "", System.getenv()), includeArchives);
+        }
         Connection c = plain(db);
         if (includeArchives) {
             includeArchives(c, db);
         }
         return c;
+    }
+
+    /** The database of {@code config} (SQLite file or PostgreSQL, credentials from the configuration too). */
+    public static Connection open(TaclogConfig config, boolean includeArchives) {
+        if (Databases.isPostgres(config)) {
+            return openPostgres(Databases.postgres(config), includeArchives);
+        }
+        return open(config.get(ConfigKeys.DB), includeArchives);
+    }
+
+    /** A read-only connection to a PostgreSQL database, with the same checks of the schema as for a file. */
+    public static Connection openPostgres(PostgresTarget target, boolean includeArchives) {
+        if (includeArchives) {
+            throw Databases.SqliteOnly.command("--include-archives");
+        }
+        Connection c = null;
+        try {
+            c = target.connect(true);
+            checkVersion(c, target.url());
+            return c;
+        } catch (SQLException e) {
+            close(c);
+            throw new CliException(Main.FAILURE, "cannot open database " + target.url() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close(c);
+            throw e;
+        }
+    }
+
+    private static void checkVersion(Connection c, Object db) throws SQLException {
+        int version = Migrations.readVersion(c);
+        if (version > Migrations.latestVersion()) {
+            throw new CliException(Main.FAILURE, "database " + db + " has schema version " + version
+                    + ", newer than this taclog supports (" + Migrations.latestVersion() + "); upgrade taclog");
+        }
+        if (version == 0) {
+            throw new CliException(Main.FAILURE, "database " + db + " is not a taclog database (no schema)");
+        }
+        if (version < Migrations.latestVersion()) {
+            throw new CliException(Main.FAILURE, "database " + db + " has schema version " + version
+                    + "; run `taclog migrate --db " + db + "` first");
+        }
     }
 
     /** Attaches the archived months to an open connection ({@link ArchiveViews}); closes it on failure. */
@@ -59,18 +108,7 @@ public final class ReadOnlyDb {
         Connection c = null;
         try {
             c = ReadOnlyDatabase.open(db, 5000);
-            int version = Migrations.readVersion(c);
-            if (version > Migrations.latestVersion()) {
-                throw new CliException(Main.FAILURE, "database " + db + " has schema version " + version
-                        + ", newer than this taclog supports (" + Migrations.latestVersion() + "); upgrade taclog");
-            }
-            if (version == 0) {
-                throw new CliException(Main.FAILURE, "database " + db + " is not a taclog database (no schema)");
-            }
-            if (version < Migrations.latestVersion()) {
-                throw new CliException(Main.FAILURE, "database " + db + " has schema version " + version
-                        + "; run `taclog migrate --db " + db + "` first");
-            }
+            checkVersion(c, db);
             return c;
         } catch (SQLException e) {
             close(c);

@@ -56,6 +56,7 @@ public final class SearchIndexCommand implements Callable<Integer> {
         }
         TaclogConfig config = db.load();
         Path path = config.get(ConfigKeys.DB);
+        SqliteOnlyCommand.refuse(path, "taclog search-index (full-text search)");
         PrintWriter out = spec.commandLine().getOut();
         if (status) {
             try (Connection c = ReadOnlyDb.open(path)) {

@@ -54,14 +54,16 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         Validator.Report report;
         java.util.List<ArchiveViews.Attached> archives;
-        try (Connection c = ReadOnlyDb.open(config.get(ConfigKeys.DB))) {
+        try (Connection c = ReadOnlyDb.open(config, false)) {
             // the ledger counts every line ever read, also those whose rows now live in archive files: the rows of
             // archived months are checked where they are
-            archives = ReadOnlyDb.includeArchives(c, config.get(ConfigKeys.DB));
+            archives = io.taclog.app.Databases.isPostgres(config) ? java.util.List.of() // no archives there yet
+                    : ReadOnlyDb.includeArchives(c, config.get(ConfigKeys.DB));
             var formats = new io.taclog.app.Formats(config, java.time.Clock.systemUTC());
             BatchParser parser = new BatchParser(formats.parsers(), true);
             report = new Validator(parser, config.get(ConfigKeys.MAX_LINE_BYTES), formats.contentChecks(), rawArchive)
-                    .validate(c);
+                    .validate(c, io.taclog.app.Databases.isPostgres(config)
+                            ? io.taclog.app.Databases.postgres(config).hostId() : null);
         }
         if (format == Format.JSON) {
             Tabular.printJson(out, report);

@@ -30,7 +30,23 @@ public final class ConfigKeys {
     // --- essential -------------------------------------------------------------------------------
 
     public static final ConfigKey<Path> DB = pathKey("taclog.db", "taclog.db", ESSENTIAL,
-            "SQLite database file (created with its directory if missing).", Parsers::path);
+            "SQLite database file (created with its directory if missing), or a PostgreSQL URL "
+                    + "jdbc:postgresql://HOST[:PORT]/DATABASE without credentials (docs/operations.md, \"PostgreSQL\").",
+            Parsers::path);
+
+    public static final ConfigKey<String> DB_USER = key("taclog.db.user", "", "name", FREQUENT,
+            "PostgreSQL only: the user to connect as (the environment variable TACLOG_DB_USER wins). Empty: the "
+                    + "variable, else the operating-system user.", Parsers::text);
+
+    public static final ConfigKey<Optional<Path>> DB_PASSWORD_FILE = pathKey("taclog.db.password-file", "",
+            FREQUENT, "PostgreSQL only: a file whose first line is the password (the environment variable "
+                    + "TACLOG_DB_PASSWORD wins). A password is never taken from the command line or the URL.",
+            Parsers::optionalPath);
+
+    public static final ConfigKey<String> HOST_ID = key("taclog.host-id", "", "name", FREQUENT,
+            "PostgreSQL only: this sidecar's host identity; its file registry rows carry it, so the sidecars of "
+                    + "many hosts share one database without their files meeting, and two sidecars of one host id "
+                    + "cannot write at once. Empty: the host name.", Parsers::text);
 
     public static final ConfigKey<Optional<Path>> DB_CONVERSATIONS = pathKey("taclog.db.conversations", "",
             FREQUENT, "Second SQLite file for the conversations (the split layout, docs/storage.md), attached as "
@@ -444,7 +460,7 @@ public final class ConfigKeys {
                     + "archives prorates calls, not cells: slower over long windows.", Parsers::bool);
 
     /** All keys, in documentation order. */
-    public static final List<ConfigKey<?>> ALL = List.of(DB, DB_CONVERSATIONS, DB_CONVERSATIONS_SPOOL_MAX,
+    public static final List<ConfigKey<?>> ALL = List.of(DB, DB_USER, DB_PASSWORD_FILE, HOST_ID, DB_CONVERSATIONS, DB_CONVERSATIONS_SPOOL_MAX,
             DB_CONVERSATIONS_CHECK, WATCH, COORDINATOR_LOG,
             COORDINATOR_QUEUE,
             COORDINATOR_EVENTS, COORDINATOR_CONFIG, INCLUDE, EXCLUDE, RECURSIVE, ROUTES, WORKER_ID_PATTERN,

@@ -5,7 +5,6 @@ import io.taclog.query.CostQuery;
 import io.taclog.query.CostRow;
 import io.taclog.query.TimeWindow;
 import io.taclog.query.WorkersQuery;
-import io.taclog.sink.ReadOnlyDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -55,8 +54,7 @@ final class DatabaseFigures {
         static final Figures EMPTY = new Figures(Map.of(), Map.of(), Map.of(), 0);
     }
 
-    private final Path db;
-    private final int busyTimeoutMillis;
+    private final DatabaseReaders db;
     private final Clock clock;
     private final ZoneId zone;
     private final long refreshNanos;
@@ -65,8 +63,11 @@ final class DatabaseFigures {
     private boolean read;
 
     DatabaseFigures(Path db, int busyTimeoutMillis, Clock clock, ZoneId zone, Duration refresh) {
+        this(DatabaseReaders.sqlite(db, busyTimeoutMillis), clock, zone, refresh);
+    }
+
+    DatabaseFigures(DatabaseReaders db, Clock clock, ZoneId zone, Duration refresh) {
         this.db = db;
-        this.busyTimeoutMillis = busyTimeoutMillis;
         this.clock = clock;
         this.zone = zone;
         this.refreshNanos = refresh.toNanos();
@@ -95,7 +96,7 @@ final class DatabaseFigures {
 
     private Figures readNow() throws SQLException {
         Instant now = clock.instant();
-        try (Connection c = ReadOnlyDatabase.open(db, busyTimeoutMillis)) {
+        try (Connection c = db.open()) {
             Map<String, Long> rejects = new TreeMap<>();
             try (PreparedStatement ps = c.prepareStatement(REJECTS_BY_REASON); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

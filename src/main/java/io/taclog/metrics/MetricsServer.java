@@ -44,8 +44,12 @@ public final class MetricsServer implements AutoCloseable {
     private final SidecarMeters meters;
     private final Readiness readiness;
 
+    /** The connections of the database reads (a PostgreSQL pool is closed with the server). */
+    private final DatabaseReaders readers;
+
     private MetricsServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry,
-                          SidecarMeters meters, Readiness readiness) {
+                          SidecarMeters meters, Readiness readiness, DatabaseReaders readers) {
+        this.readers = readers;
         this.server = server;
         this.executor = executor;
         this.registry = registry;
@@ -72,20 +76,23 @@ public final class MetricsServer implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         WriterProgress progress = new WriterProgress(runtime.monitor(),
                 Duration.ofSeconds(config.get(ConfigKeys.METRICS_STUCK_AFTER)), System::nanoTime);
-        DatabaseFigures figures = new DatabaseFigures(config.get(ConfigKeys.DB),
-                config.get(ConfigKeys.DB_BUSY_TIMEOUT).intValue(), clock, ZoneId.systemDefault(),
+        DatabaseReaders readers = io.taclog.app.Databases.isPostgres(config)
+                ? DatabaseReaders.postgres(io.taclog.app.Databases.postgres(config),
+                        Readiness.DB_TIMEOUT_SECONDS * 1000)
+                : DatabaseReaders.sqlite(config.get(ConfigKeys.DB), config.get(ConfigKeys.DB_BUSY_TIMEOUT).intValue());
+        DatabaseFigures figures = new DatabaseFigures(readers, clock, ZoneId.systemDefault(),
                 Duration.ofSeconds(config.get(ConfigKeys.METRICS_DB_REFRESH)));
         SidecarMeters meters = new SidecarMeters(registry, runtime.monitor(), figures, progress);
         runtime.monitor().wantSourceStats();
         timeCommits.accept(meters::committed);
-        Readiness readiness = new Readiness(config.get(ConfigKeys.DB), routesStarted, progress);
+        Readiness readiness = new Readiness(readers, routesStarted, progress);
         // two threads: a health probe is not queued behind a scrape that waits for the database
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "taclog-metrics");
             t.setDaemon(true);
             return t;
         });
-        MetricsServer s = new MetricsServer(http, executor, registry, meters, readiness);
+        MetricsServer s = new MetricsServer(http, executor, registry, meters, readiness, readers);
         http.createContext("/metrics", s::metrics);
         http.createContext("/health", s::health);
         http.setExecutor(executor);
@@ -195,5 +202,6 @@ public final class MetricsServer implements AutoCloseable {
         server.stop(1);
         executor.shutdownNow();
         registry.close();
+        readers.close();
     }
 }

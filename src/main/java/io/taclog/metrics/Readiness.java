@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import io.taclog.sink.ReadOnlyDatabase;
 
 /**
  * /health/ready: the database answers a read-only query, every route Camel was asked to start is started, and
@@ -27,11 +26,15 @@ final class Readiness {
     /** How long the database check waits for a lock or a slow disk before it counts as unreachable. */
     static final int DB_TIMEOUT_SECONDS = 2;
 
-    private final Path db;
+    private final DatabaseReaders db;
     private final BooleanSupplier routesStarted;
     private final WriterProgress progress;
 
     Readiness(Path db, BooleanSupplier routesStarted, WriterProgress progress) {
+        this(DatabaseReaders.sqlite(db, DB_TIMEOUT_SECONDS * 1000), routesStarted, progress);
+    }
+
+    Readiness(DatabaseReaders db, BooleanSupplier routesStarted, WriterProgress progress) {
         this.db = db;
         this.routesStarted = routesStarted;
         this.progress = progress;
@@ -48,11 +51,11 @@ final class Readiness {
     }
 
     private Check database() {
-        try (Connection c = ReadOnlyDatabase.open(db, DB_TIMEOUT_SECONDS * 1000);
+        try (Connection c = db.open();
              Statement st = c.createStatement()) {
             st.setQueryTimeout(DB_TIMEOUT_SECONDS);
-            // reads the schema page: a bare SELECT 1 would succeed without touching the file
-            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM sqlite_master")) {
+            // reads the schema (and on SQLite its page): a bare SELECT 1 would succeed without touching the file
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM schema_version")) {
                 rs.next();
             }
             return new Check(true, "reachable");

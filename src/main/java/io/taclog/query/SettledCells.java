@@ -2,6 +2,7 @@ package io.taclog.query;
 
 import io.taclog.sink.ApiCallCosts;
 import io.taclog.sink.ApiCallHours;
+import io.taclog.sink.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +19,11 @@ final class SettledCells {
     }
 
     static boolean cover(Connection db, HourSpan span) throws SQLException {
+        if (!Dialect.of(db).sqliteOnlyFeatures()) {
+            return false; // PostgreSQL keeps the cells but not yet their shares (docs/operations.md)
+        }
         if (!span.wholeHours() || archivesAttached(db) || !hasShares(db) || !ApiCallHours.live(db)
+                || Dialect.of(db).triggersPresent(db, ApiCallHours.SHARE_TRIGGERS) != ApiCallHours.SHARE_TRIGGERS.size()
                 || !ApiCallCosts.settled(db)) {
             return false;
         }

@@ -82,7 +82,7 @@ public final class TaskStory {
                 + "COALESCE(SUM(tokens_input), 0) AS i, COALESCE(SUM(tokens_output), 0) AS o, "
                 + "COALESCE(SUM(tokens_cached_read), 0) AS cr, COALESCE(SUM(tokens_cached_write), 0) AS cw, "
                 + "COALESCE(SUM(estimated_cost_usd), 0) AS est, "
-                + "COALESCE(SUM(CASE WHEN is_sidechain THEN estimated_cost_usd END), 0) AS side_est, "
+                + "COALESCE(SUM(CASE WHEN is_sidechain = 1 THEN estimated_cost_usd END), 0) AS side_est, "
                 + "COALESCE(SUM(estimated_cost_usd IS NULL), 0) AS unpriced FROM api_calls WHERE worker_id = ?", id);
         Map<String, Object> tools = Rows.one(db, "SELECT COUNT(*) AS n, COALESCE(SUM(tool_success = 0), 0) AS failed, "
                 + "COALESCE(SUM(unanswered), 0) AS unanswered FROM tool_calls WHERE worker_id = ?", id);

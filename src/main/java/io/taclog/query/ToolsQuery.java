@@ -28,7 +28,7 @@ public final class ToolsQuery {
     private static final String PER_TOOL = "SELECT tool, COUNT(*), COUNT(CASE WHEN tool_success = 0 THEN 1 END), "
             + "COUNT(CASE WHEN unanswered = 1 THEN 1 END), group_concat(latency) "
             + "FROM (SELECT COALESCE(tool_name, '(unknown)') AS tool, tool_success, unanswered, "
-            + "tool_latency_ms AS latency FROM tool_calls WHERE called_at >= ? AND called_at < ?) GROUP BY tool";
+            + "tool_latency_ms AS latency FROM tool_calls WHERE called_at >= ? AND called_at < ?) calls GROUP BY tool";
 
     public List<Map<String, Object>> run(TimeWindow w) throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();

@@ -22,7 +22,7 @@ public final class WorkersQuery {
             + "CASE WHEN w.reported_cost_usd IS NOT NULL THEN 'reported' ELSE 'estimated' END AS basis";
 
     /** Run by a coordinator, or a transcript written since the bound time. */
-    private static final String NOT_IDLE = "(w.origin IS NOT 'transcript' OR COALESCE(w.last_activity_at, "
+    private static final String NOT_IDLE = "(w.origin IS DISTINCT FROM 'transcript' OR COALESCE(w.last_activity_at, "
             + "w.spawned_at) >= ?)";
 
     private final Connection db;
@@ -38,7 +38,7 @@ public final class WorkersQuery {
      */
     public List<Map<String, Object>> active(Instant now, Duration idleAfter, boolean includeIdle) throws SQLException {
         List<Map<String, Object>> rows = Rows.query(db, "SELECT " + COLUMNS + " FROM worker_sessions w "
-                + "WHERE w.status IN ('spawned', 'running') AND (? OR " + NOT_IDLE + ") ORDER BY w.spawned_at",
+                + "WHERE w.status IN ('spawned', 'running') AND (? = 1 OR " + NOT_IDLE + ") ORDER BY w.spawned_at",
                 includeIdle, Times.format(now.minus(idleAfter)));
         for (Map<String, Object> r : rows) {
             Instant last = Times.parseOrNull((String) (r.get("last_activity_at") != null ? r.get("last_activity_at")

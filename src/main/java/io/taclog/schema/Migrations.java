@@ -57,11 +57,8 @@ public final class Migrations {
 
     /** Reads the version of a database opened read-only (0 if it has no version table). */
     public static int readVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet t = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'")) {
-            if (!t.next()) {
-                return 0;
-            }
+        if (!io.taclog.sink.dialect.Dialect.of(c).tableExists(c, "schema_version")) {
+            return 0;
         }
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {

@@ -3,6 +3,7 @@ package io.taclog.schema;
 import io.taclog.model.Times;
 import io.taclog.sink.Database;
 import io.taclog.sink.DeferredIndexes;
+import io.taclog.sink.dialect.Dialect;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,7 +48,11 @@ public final class Migrator {
     /** Applies pending migrations up to {@code target}; returns the versions applied. */
     public static List<Integer> migrate(Database db, int target) throws SQLException {
         List<Integer> applied = new ArrayList<>();
-        int current = db.withWriter(Migrator::currentVersion);
+        // read under the schema lock: another sidecar may be migrating the same database right now
+        int current = db.write(c -> {
+            db.dialect().lockSchema(c);
+            return currentVersion(c);
+        });
         if (current > latestVersion()) {
             throw new NewerSchemaException(current, latestVersion());
         }
@@ -64,10 +69,17 @@ public final class Migrator {
             if (m.version() <= current || m.version() > target) {
                 continue;
             }
-            db.write(c -> {
+            boolean appliedHere = db.write(c -> {
+                db.dialect().lockSchema(c);
+                if (currentVersion(c) >= m.version()) {
+                    return false; // another sidecar applied it meanwhile
+                }
                 apply(c, m);
-                return null;
+                return true;
             });
+            if (!appliedHere) {
+                continue;
+            }
             LOG.info("applied migration {} ({})", m.version(), m.description());
             applied.add(m.version());
         }
@@ -80,7 +92,7 @@ public final class Migrator {
     /** Runs one migration's statements and records its version, in the caller's transaction. */
     private static void apply(Connection c, Migration m) throws SQLException {
         try (Statement s = c.createStatement()) {
-            for (String stmt : statements(load(m.resource()))) {
+            for (String stmt : statements(load(Dialect.of(c).migrationResource(m.resource())))) {
                 s.execute(stmt);
             }
         }
@@ -140,21 +152,27 @@ public final class Migrator {
 
     /**
      * Splits a script into statements at ';' ending a line; '--' comments are dropped. A trigger's body holds
-     * statements of its own, so a {@code CREATE TRIGGER} ends only at the line that ends with {@code END;}.
+     * statements of its own, so a SQLite {@code CREATE TRIGGER ... BEGIN} ends only at the line that ends with
+     * {@code END;}, and a PostgreSQL function body between {@code $$} ends only after its closing {@code $$}.
      */
     static List<String> statements(String script) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
+        boolean inDollarQuote = false;
         for (String line : script.split("\n")) {
-            String code = stripComment(line);
-            if (code.isBlank()) {
+            String code = inDollarQuote ? line : stripComment(line);
+            if (code.isBlank() && !inDollarQuote) {
                 continue;
             }
             cur.append(code).append('\n');
+            for (int i = code.indexOf("$$"); i >= 0; i = code.indexOf("$$", i + 2)) {
+                inDollarQuote = !inDollarQuote;
+            }
             String end = code.stripTrailing();
-            boolean inTrigger = cur.toString().stripLeading().toUpperCase(java.util.Locale.ROOT)
-                    .startsWith("CREATE TRIGGER");
-            if (end.endsWith(";") && (!inTrigger || end.toUpperCase(java.util.Locale.ROOT).endsWith("END;"))) {
+            String upper = cur.toString().stripLeading().toUpperCase(java.util.Locale.ROOT);
+            boolean inTrigger = upper.startsWith("CREATE TRIGGER") && upper.matches("(?s).*\\bBEGIN\\b.*");
+            if (!inDollarQuote && end.endsWith(";")
+                    && (!inTrigger || end.toUpperCase(java.util.Locale.ROOT).endsWith("END;"))) {
                 out.add(cur.toString().trim());
                 cur.setLength(0);
             }

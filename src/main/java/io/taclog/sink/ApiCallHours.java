@@ -26,6 +26,10 @@ public final class ApiCallHours {
             "api_call_hours_delete", "api_call_costs_worker_insert", "api_call_costs_worker_update",
             "api_call_costs_worker_delete", "api_call_costs_usage_insert", "api_call_costs_usage_update",
             "api_call_costs_usage_delete");
+    /** The triggers that keep the cells themselves (the first three): what a report that reads cells needs. */
+    static final List<String> CELL_TRIGGERS = TRIGGERS.subList(0, 3);
+    /** The triggers that mark workers whose shares are to be settled (SQLite only: PostgreSQL keeps no shares yet). */
+    public static final List<String> SHARE_TRIGGERS = TRIGGERS.subList(3, TRIGGERS.size());
 
     private static final String REBUILD = "INSERT INTO api_call_hours(hour, worker_id, model, calls, tokens_input, "
             + "tokens_output, tokens_cached_read, tokens_cached_write, estimated_cost_usd, unpriced_calls) "
@@ -37,17 +41,9 @@ public final class ApiCallHours {
     private ApiCallHours() {
     }
 
-    /** True when the cells are kept: the table and all its triggers exist in the main database. */
+    /** True when the cells are kept: the table and the triggers that keep it exist in the main database. */
     public static boolean live(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM main.sqlite_master WHERE type = 'trigger' "
-                + "AND name IN (" + String.join(", ", java.util.Collections.nCopies(TRIGGERS.size(), "?")) + ")")) {
-            for (int i = 0; i < TRIGGERS.size(); i++) {
-                ps.setString(i + 1, TRIGGERS.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == TRIGGERS.size();
-            }
-        }
+        return io.taclog.sink.dialect.Dialect.of(c).triggersPresent(c, CELL_TRIGGERS) == CELL_TRIGGERS.size();
     }
 
     /**
@@ -58,9 +54,11 @@ public final class ApiCallHours {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM api_call_hours");
             s.executeUpdate(REBUILD);
-            s.executeUpdate("DELETE FROM api_call_hour_extras");
-            s.executeUpdate("INSERT OR IGNORE INTO " + ApiCallCosts.DIRTY
-                    + " SELECT worker_id FROM worker_sessions WHERE reported_cost_usd IS NOT NULL");
+            if (io.taclog.sink.dialect.Dialect.of(c).sqliteOnlyFeatures()) {
+                s.executeUpdate("DELETE FROM api_call_hour_extras");
+                s.executeUpdate("INSERT OR IGNORE INTO " + ApiCallCosts.DIRTY
+                        + " SELECT worker_id FROM worker_sessions WHERE reported_cost_usd IS NOT NULL");
+            }
         }
     }
 }

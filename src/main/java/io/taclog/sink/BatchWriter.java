@@ -225,7 +225,7 @@ public final class BatchWriter {
             List<Map.Entry<String, Long>> part = skips.subList(from, to);
             PreparedStatement s = db.prepare("INSERT INTO ingest_skips(file_id, reason, lines) VALUES "
                     + String.join(",", java.util.Collections.nCopies(part.size(), "(?,?,?)"))
-                    + " ON CONFLICT(file_id, reason) DO UPDATE SET lines = lines + excluded.lines");
+                    + " ON CONFLICT(file_id, reason) DO UPDATE SET lines = ingest_skips.lines + excluded.lines");
             int i = 1;
             for (var e : part) {
                 s.setLong(i++, r.fileId());

@@ -1,5 +1,9 @@
 package io.taclog.sink;
 
+import io.taclog.sink.dialect.Dialect;
+import io.taclog.sink.dialect.PostgresDialect;
+import io.taclog.sink.dialect.PostgresTarget;
+import io.taclog.sink.dialect.SqliteDialect;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +22,9 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The SQLite database file and its single writer connection.
+ * The database and its single writer connection: a SQLite file, or a PostgreSQL database
+ * ({@link #openPostgres}; what differs is in {@link Dialect}, and the SQLite-only parts below, the split layout,
+ * fresh loads and checkpoints, are simply absent there).
  *
  * <p>All writes go through {@link #write}: one dedicated connection, WAL, {@code synchronous=NORMAL}
  * (a power loss may roll back the last commits, but offsets roll back with their rows, so the bytes
@@ -30,11 +36,17 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final Path path;
-    private final Connection writer;
+    /** Replaced only on PostgreSQL, after the server dropped the connection ({@link #reconnect}). */
+    private Connection writer;
+    private final Dialect dialect;
+    /** PostgreSQL only: the database and this sidecar's host identity (null for SQLite). */
+    private final PostgresTarget postgres;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final DatabaseSettings settings;
     private final List<TransactionHook> hooks = new CopyOnWriteArrayList<>();
+    /** Resources that live as long as this database (a PostgreSQL registry's id connection). */
+    private final List<AutoCloseable> closeWith = new CopyOnWriteArrayList<>();
     private final Checkpointer checkpointer;
     /** Split layout only: the conversations file, its checkpointer, and the record that repairs a cut commit. */
     private Path conversations;
@@ -77,8 +89,15 @@ public final class Database implements AutoCloseable {
 
     private Database(Path path, Connection writer, DatabaseSettings settings, Checkpointer checkpointer,
                      Path publishAs) {
+        this(path, writer, settings, checkpointer, publishAs, SqliteDialect.INSTANCE, null);
+    }
+
+    private Database(Path path, Connection writer, DatabaseSettings settings, Checkpointer checkpointer,
+                     Path publishAs, Dialect dialect, PostgresTarget postgres) {
         this.path = path;
         this.writer = writer;
+        this.dialect = dialect;
+        this.postgres = postgres;
         this.settings = settings;
         this.checkpointer = checkpointer;
         this.publishAs = publishAs;
@@ -172,6 +191,58 @@ public final class Database implements AutoCloseable {
         // a backfill's final pass (streams re-paired, time estimates) and a migration read or change the file's rows
         throw new ConversationsFileRefused(e.getMessage() + ". `taclog run` starts without it and spools new "
                 + "conversation content until it is back; this command needs the file itself (docs/storage.md)");
+    }
+
+    /**
+     * Opens a PostgreSQL database for writing (migrations are applied by the caller). One sidecar per host id
+     * writes at a time: the connection holds a session advisory lock on the host id for as long as it lives, so a
+     * second sidecar of the same host id (two pointed at the same files by mistake) is refused instead of
+     * registering the same files again.
+     */
+    public static Database openPostgres(PostgresTarget target, DatabaseSettings settings) throws SQLException {
+        Connection c = target.connect(false);
+        try {
+            takeHostLock(c, target);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return new Database(null, c, settings, null, null, PostgresDialect.INSTANCE, target);
+    }
+
+    /** The session advisory lock of the host id: held for as long as {@code c} lives. */
+    private static void takeHostLock(Connection c, PostgresTarget target) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+            ps.setString(1, "taclog host " + target.hostId());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    throw new HostBusyException(target);
+                }
+            }
+        }
+    }
+
+    /** Another sidecar with this host id writes into the PostgreSQL database now. */
+    public static final class HostBusyException extends SQLException {
+        HostBusyException(PostgresTarget target) {
+            super("another taclog with host id '" + target.hostId() + "' is writing into " + target.url()
+                    + "; give each sidecar its own taclog.host-id (or stop the other one)");
+        }
+    }
+
+    /** The back end's differences. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** PostgreSQL: the database and this sidecar's host identity; null for SQLite. */
+    public PostgresTarget postgres() {
+        return postgres;
+    }
+
+    /** What this database is, for messages: the file (a fresh load's final name), or the PostgreSQL URL. */
+    public String describe() {
+        return postgres != null ? postgres.url() : String.valueOf(publishAs != null ? publishAs : path);
     }
 
     /** Attaches the split layout's conversations file to the writer connection, with the writer's settings. */
@@ -506,6 +577,11 @@ public final class Database implements AutoCloseable {
         return path;
     }
 
+    /** Closes {@code resource} when this database closes. */
+    public void closeWith(AutoCloseable resource) {
+        closeWith.add(resource);
+    }
+
     /** Adds work to every later write transaction (the file registry's pending changes). */
     public void addTransactionHook(TransactionHook hook) {
         hooks.add(hook);
@@ -517,6 +593,9 @@ public final class Database implements AutoCloseable {
      * has no shares (a migration to v19 not applied yet).
      */
     private void settleCosts() throws SQLException {
+        if (!dialect.sqliteOnlyFeatures()) {
+            return; // PostgreSQL keeps no shares yet: its reports prorate in Java
+        }
         if (!costShares) {
             try (PreparedStatement ps = writer.prepareStatement(
                     "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?")) {
@@ -544,7 +623,7 @@ public final class Database implements AutoCloseable {
             int attempts = 0;
             while (true) {
                 try {
-                    exec("BEGIN IMMEDIATE");
+                    exec(dialect.beginWrite());
                     boolean split = redo != null && !spool.away(); // while away, nothing reads or writes the file
                     if (spool != null) {
                         spool.beforeWork();
@@ -578,7 +657,20 @@ public final class Database implements AutoCloseable {
                     return result;
                 } catch (SQLException e) {
                     rollbackQuietly();
-                    if (!SqliteErrors.isBusy(e)) {
+                    if (postgres != null && dialect.isConnectionLost(e)) {
+                        // the server restarted or dropped us: nothing of this transaction committed (its offsets
+                        // neither), so a new connection runs it again, for as long as the server takes to return
+                        attempts++;
+                        if (attempts == 1 || attempts % 20 == 0) {
+                            LOG.warn("database {} connection lost ({}); reconnecting (attempt {})", describe(),
+                                    e.getMessage(), attempts);
+                        }
+                        sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+                        backoff = Math.min(backoff * 2, settings.retryMaxMillis());
+                        reconnect();
+                        continue;
+                    }
+                    if (!dialect.isRetryable(e) || attempts >= dialect.retryLimit(e)) {
                         if (watch != null && !(e instanceof ConversationsPending)) {
                             watch.nudge(); // the conversations file may be what failed: look now
                         }
@@ -586,7 +678,7 @@ public final class Database implements AutoCloseable {
                     }
                     attempts++;
                     if (attempts == 1 || attempts % 20 == 0) {
-                        LOG.warn("database {} is busy or locked ({}); retrying (attempt {})", path, e.getMessage(),
+                        LOG.warn("database {} is busy or locked ({}); retrying (attempt {})", describe(), e.getMessage(),
                                 attempts);
                     }
                     sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
@@ -599,6 +691,34 @@ public final class Database implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * PostgreSQL: a new writer connection for one the server dropped, holding the host id's lock again (another
+     * sidecar of the same host id that took it meanwhile makes this one fail, as at start). A server still away
+     * leaves the old connection in place for the next attempt.
+     */
+    private void reconnect() throws SQLException {
+        Connection fresh;
+        try {
+            fresh = postgres.connect(false);
+        } catch (SQLException e) {
+            return; // still away: the caller's next attempt tries again
+        }
+        try {
+            takeHostLock(fresh, postgres);
+        } catch (SQLException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+        closeStatements();
+        try {
+            writer.close();
+        } catch (SQLException ignored) {
+            // it is gone already
+        }
+        writer = fresh;
+        LOG.warn("database {} reconnected", describe());
     }
 
     /** Runs work on the writer connection outside a transaction (migrations manage their own). */
@@ -663,7 +783,7 @@ public final class Database implements AutoCloseable {
 
     /** Checkpoints the WAL into the main file (at shutdown, so the file is self-contained). */
     public void checkpoint() {
-        if (publishAs != null) {
+        if (publishAs != null || postgres != null) {
             return; // no log: the publish leaves the file self-contained
         }
         try {
@@ -717,6 +837,13 @@ public final class Database implements AutoCloseable {
     }
 
     private void closeConnection() {
+        for (AutoCloseable r : closeWith) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.debug("closing {}: {}", r, e.getMessage());
+            }
+        }
         if (watch != null) {
             watch.close();
         }
@@ -738,7 +865,7 @@ public final class Database implements AutoCloseable {
             statements.clear();
             writer.close();
         } catch (SQLException e) {
-            LOG.warn("closing {}: {}", path, e.getMessage());
+            LOG.warn("closing {}: {}", describe(), e.getMessage());
         } finally {
             lock.unlock();
             if (periodicSync != null) {

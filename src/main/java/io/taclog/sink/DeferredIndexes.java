@@ -43,6 +43,9 @@ public final class DeferredIndexes {
      * the hourly cost cells ({@link ApiCallHours}) go with them: a trigger per call costs a load like an index does.
      */
     public static int defer(Database db) throws SQLException {
+        if (!db.dialect().sqliteOnlyFeatures()) {
+            return 0; // PostgreSQL: its indexes stay (a server's load is not a one-file rebuild)
+        }
         return db.write(c -> {
             int n = drop(c, "index", DEFERRABLE);
             drop(c, "trigger", ApiCallHours.TRIGGERS);
@@ -161,9 +164,6 @@ public final class DeferredIndexes {
     }
 
     private static boolean tableExists(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deferred_indexes'")) {
-            return rs.next();
-        }
+        return io.taclog.sink.dialect.Dialect.of(c).tableExists(c, "deferred_indexes");
     }
 }

@@ -81,6 +81,13 @@ public final class Outbox {
 
     /** Creates the triggers (enabled) or drops them (disabled); rows not yet published stay either way. */
     public void install(boolean enabled) throws SQLException {
+        if (!db.dialect().sqliteOnlyFeatures()) {
+            if (enabled) {
+                throw new SQLException("taclog.outbox.enabled: the outbox is SQLite-only for now (its triggers are "
+                        + "SQLite's); turn it off for a PostgreSQL database");
+            }
+            return;
+        }
         db.write(c -> {
             try (Statement s = c.createStatement()) {
                 for (String[] t : TRIGGERS) {
@@ -122,7 +129,7 @@ public final class Outbox {
         db.write(c -> {
             try (PreparedStatement up = c.prepareStatement("INSERT INTO outbox_cursor(consumer, last_outbox_id, "
                     + "updated_at) VALUES (?, ?, ?) ON CONFLICT(consumer) DO UPDATE SET last_outbox_id = "
-                    + "MAX(last_outbox_id, excluded.last_outbox_id), updated_at = excluded.updated_at");
+                    + "MAX(outbox_cursor.last_outbox_id, excluded.last_outbox_id), updated_at = excluded.updated_at");
                  PreparedStatement del = c.prepareStatement("DELETE FROM outbox WHERE outbox_id <= ?")) {
                 up.setString(1, CONSUMER);
                 up.setLong(2, lastOutboxId);

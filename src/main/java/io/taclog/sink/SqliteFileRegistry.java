@@ -38,6 +38,10 @@ public final class SqliteFileRegistry implements FileRegistry, Database.Transact
 
     private final Database db;
     private final Clock clock;
+    /** PostgreSQL: this sidecar's host id (its rows only) and where new ids come from; null for SQLite. */
+    private final String hostId;
+    private final io.taclog.sink.dialect.PostgresFileIds sharedIds;
+    private final String insertSql;
     private final Map<Long, Entry> byId = new HashMap<>();
     private final Map<String, List<Entry>> byIdentity = new HashMap<>();
     private final Map<String, List<Entry>> byFirstLine = new HashMap<>();
@@ -89,6 +93,15 @@ public final class SqliteFileRegistry implements FileRegistry, Database.Transact
     public SqliteFileRegistry(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.hostId = db.postgres() == null ? null : db.postgres().hostId();
+        this.sharedIds = hostId == null ? null : new io.taclog.sink.dialect.PostgresFileIds(db.postgres());
+        if (sharedIds != null) {
+            db.closeWith(sharedIds);
+        }
+        this.insertSql = "INSERT INTO ingest_files(file_id, source_kind, path, device, inode, first_line_hash, "
+                + "start_offset, committed_offset, start_parse_state, parse_state, state, adopted_from, first_seen_at, "
+                + "state_changed_at" + (hostId == null ? ") VALUES (?,?,?,?,?,?,?,?,?,?,'active',?,?,?)"
+                : ", host_id) VALUES (?,?,?,?,?,?,?,?,?,?,'active',?,?,?,?)");
         load(); // now, before any tail thread asks: loading needs the writer connection
         db.addTransactionHook(this);
     }
@@ -134,15 +147,13 @@ public final class SqliteFileRegistry implements FileRegistry, Database.Transact
     @Override
     public synchronized StoredFile register(String kind, FileKey key, String firstLineHash, Path path,
                                             long startOffset, String startParseState, Long adoptedFrom) {
-        long id = nextId++;
+        long id = newId();
         Entry e = new Entry(id, kind, key, firstLineHash, path.toString(), startOffset, startOffset, null, 0, ACTIVE,
                 startParseState);
         index(e);
         String now = Times.format(clock.instant());
         pending.add(() -> {
-            PreparedStatement ps = db.prepare("INSERT INTO ingest_files(file_id, source_kind, path, device, inode, "
-                    + "first_line_hash, start_offset, committed_offset, start_parse_state, parse_state, state, "
-                    + "adopted_from, first_seen_at, state_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,'active',?,?,?)");
+            PreparedStatement ps = db.prepare(insertSql);
             ps.setLong(1, id);
             ps.setString(2, kind);
             ps.setString(3, path.toString());
@@ -160,6 +171,9 @@ public final class SqliteFileRegistry implements FileRegistry, Database.Transact
             }
             ps.setString(12, now);
             ps.setString(13, now);
+            if (hostId != null) {
+                ps.setString(14, hostId);
+            }
             ps.executeUpdate();
             PreparedStatement ledger = db.prepare("INSERT INTO ingest_ledger(file_id) VALUES (?)");
             ledger.setLong(1, id);
@@ -266,12 +280,27 @@ public final class SqliteFileRegistry implements FileRegistry, Database.Transact
         applying = 0;
     }
 
+    private long newId() {
+        if (sharedIds == null) {
+            return nextId++;
+        }
+        try {
+            return sharedIds.next();
+        } catch (SQLException e) {
+            throw new RegistryException(e);
+        }
+    }
+
     private void load() {
         try {
             db.withWriter(c -> {
                 long maxId = 0;
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                        "SELECT " + COLUMNS + " FROM ingest_files ORDER BY file_id")) {
+                try (PreparedStatement st = c.prepareStatement("SELECT " + COLUMNS + " FROM ingest_files"
+                        + (hostId == null ? "" : " WHERE host_id = ?") + " ORDER BY file_id")) {
+                    if (hostId != null) {
+                        st.setString(1, hostId);
+                    }
+                    ResultSet rs = st.executeQuery();
                     while (rs.next()) {
                         Entry e = new Entry(rs.getLong("file_id"), rs.getString("source_kind"),
                                 new FileKey(rs.getLong("device"), rs.getLong("inode")), rs.getString("first_line_hash"),
@@ -281,6 +310,9 @@ public final class SqliteFileRegistry implements FileRegistry, Database.Transact
                         index(e);
                         maxId = Math.max(maxId, e.fileId);
                     }
+                }
+                if (hostId != null) {
+                    return null; // ids come from the shared sequence
                 }
                 // AUTOINCREMENT never reuses an id, even of a deleted row: continue after the highest ever given
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(

@@ -75,11 +75,24 @@ public final class Validator {
     }
 
     public Report validate(Connection db) throws SQLException {
+        return validate(db, null);
+    }
+
+    /**
+     * As {@link #validate(Connection)}, for the files of one host only ({@code hostId}; PostgreSQL, where many
+     * sidecars share the database and each can re-read only its own files). The other hosts' rows are then the
+     * content checks' unverifiable rows, as rows of files gone are.
+     */
+    public Report validate(Connection db, String hostId) throws SQLException {
         List<FileReport> reports = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement("SELECT f.file_id, f.source_kind, f.path, f.device, f.inode, "
                 + "f.first_line_hash, f.start_offset, f.committed_offset, f.marker_hash, f.marker_length, f.state, "
-                + "f.start_parse_state FROM ingest_files f ORDER BY f.file_id");
-             ResultSet rs = ps.executeQuery()) {
+                + "f.start_parse_state FROM ingest_files f" + (hostId == null ? "" : " WHERE f.host_id = ?")
+                + " ORDER BY f.file_id")) {
+            if (hostId != null) {
+                ps.setString(1, hostId);
+            }
+            ResultSet rs = ps.executeQuery();
             while (rs.next()) {
                 reports.add(validateFile(db, new StoredFile(rs.getLong(1), rs.getString(2), rs.getString(3),
                         new FileKey(rs.getLong(4), rs.getLong(5)), rs.getString(6), rs.getLong(7), rs.getLong(8),

@@ -42,9 +42,14 @@ public final class QueryOptions {
         return result;
     }
 
+    /** The database named by --db or the configuration (a file, or a PostgreSQL URL). */
+    public java.nio.file.Path database() {
+        return db.path();
+    }
+
     /** Read-only connection (with the archives attached when asked); never starts Camel. */
     public Connection open() {
-        return ReadOnlyDb.open(db.path(), includeArchives);
+        return db.openReadOnly(includeArchives);
     }
 
     /**

@@ -84,7 +84,7 @@ public final class BackfillFinisher {
             + "UNION ALL SELECT MAX(COALESCE(ended_at, last_seen_at)) FROM coordinator_sessions WHERE session_id <> '"
             + WorkerLinker.NO_COORDINATOR + "' AND COALESCE(ended_time_source, time_source) <> 'observed' "
             + "UNION ALL SELECT MAX(last_updated) FROM work_queue_snapshots "
-            + "UNION ALL SELECT MAX(timestamp) FROM task_status_history WHERE time_source <> 'observed')";
+            + "UNION ALL SELECT MAX(timestamp) FROM task_status_history WHERE time_source <> 'observed') newest";
 
     /**
      * A backfill reads the work queue's latest version only, so a task it lists as new may have run long

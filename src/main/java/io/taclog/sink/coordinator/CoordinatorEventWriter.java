@@ -37,12 +37,13 @@ public final class CoordinatorEventWriter implements FactWriter<CoordinatorEvent
                 + "derived) VALUES (?,?,?,?,?,?,?,?,?9,COALESCE(?10, (SELECT w.task_id FROM worker_sessions w WHERE "
                 + "w.worker_id = ?9)),?,?,?,?) ON CONFLICT(source_key) WHERE source_key IS NOT NULL "
                 + "DO UPDATE SET event_type = excluded.event_type, severity = excluded.severity, "
-                + "component = COALESCE(excluded.component, component), message = excluded.message, "
-                + "details = CASE WHEN excluded.details IS NULL THEN details "
-                + "ELSE json_patch(COALESCE(details, '{}'), excluded.details) END, "
-                + "stack_trace = COALESCE(excluded.stack_trace, stack_trace), "
-                + "worker_id = COALESCE(excluded.worker_id, worker_id), task_id = COALESCE(excluded.task_id, task_id), "
-                + "derived = MAX(derived, excluded.derived)");
+                + "component = COALESCE(excluded.component, system_events.component), message = excluded.message, "
+                + "details = CASE WHEN excluded.details IS NULL THEN system_events.details "
+                + "ELSE json_patch(COALESCE(system_events.details, '{}'), excluded.details) END, "
+                + "stack_trace = COALESCE(excluded.stack_trace, system_events.stack_trace), "
+                + "worker_id = COALESCE(excluded.worker_id, system_events.worker_id), "
+                + "task_id = COALESCE(excluded.task_id, system_events.task_id), "
+                + "derived = MAX(system_events.derived, excluded.derived)");
         ps.setString(1, e.sessionId());
         ps.setString(2, Sql.at(e.when()));
         ps.setString(3, e.eventType());

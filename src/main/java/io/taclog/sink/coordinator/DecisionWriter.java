@@ -25,14 +25,15 @@ public final class DecisionWriter implements FactWriter<DecisionObserved> {
                 + "function_name, decision_point, decision_input, decision_output, decision_reason, duration_ms, "
                 + "source_file, time_source, source, source_key, derived, evidence) VALUES "
                 + "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(source_key) WHERE source_key IS NOT NULL DO UPDATE "
-                + "SET decision_input = CASE WHEN excluded.decision_input IS NULL THEN decision_input ELSE "
-                + "json_patch(COALESCE(decision_input, '{}'), excluded.decision_input) END, decision_output = CASE "
-                + "WHEN excluded.decision_output IS NULL THEN decision_output ELSE "
-                + "json_patch(COALESCE(decision_output, '{}'), excluded.decision_output) END, decision_reason = "
-                + "COALESCE(excluded.decision_reason, decision_reason), duration_ms = COALESCE(excluded.duration_ms, "
-                + "duration_ms), context_id = COALESCE(context_id, excluded.context_id), evidence = CASE WHEN "
-                + "excluded.evidence IS NULL THEN evidence ELSE json_patch(COALESCE(evidence, '{}'), "
-                + "excluded.evidence) END");
+                + "SET decision_input = CASE WHEN excluded.decision_input IS NULL THEN logic_flow.decision_input ELSE "
+                + "json_patch(COALESCE(logic_flow.decision_input, '{}'), excluded.decision_input) END, "
+                + "decision_output = CASE WHEN excluded.decision_output IS NULL THEN logic_flow.decision_output ELSE "
+                + "json_patch(COALESCE(logic_flow.decision_output, '{}'), excluded.decision_output) END, "
+                + "decision_reason = COALESCE(excluded.decision_reason, logic_flow.decision_reason), "
+                + "duration_ms = COALESCE(excluded.duration_ms, logic_flow.duration_ms), "
+                + "context_id = COALESCE(logic_flow.context_id, excluded.context_id), evidence = CASE WHEN "
+                + "excluded.evidence IS NULL THEN logic_flow.evidence ELSE json_patch(COALESCE(logic_flow.evidence, "
+                + "'{}'), excluded.evidence) END");
         ps.setString(1, d.sessionId());
         ps.setString(2, Sql.at(d.when()));
         ps.setString(3, d.contextType());

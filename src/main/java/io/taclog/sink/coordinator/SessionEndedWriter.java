@@ -26,9 +26,9 @@ public final class SessionEndedWriter implements FactWriter<SessionEnded> {
             Sessions.touch(ctx, e.sessionId(), e.when());
         }
         PreparedStatement ps = ctx.statement("UPDATE coordinator_sessions SET "
-                + "ended_at = CASE WHEN ?1 THEN COALESCE(last_seen_at, ?2) ELSE ?2 END, "
-                + "ended_time_source = CASE WHEN ?1 AND last_seen_at IS NOT NULL THEN time_source ELSE ?3 END, "
-                + "exit_reason = CASE WHEN ?4 THEN ?5 ELSE COALESCE(exit_reason, ?5) END "
+                + "ended_at = CASE WHEN ?1 = 1 THEN COALESCE(last_seen_at, ?2) ELSE ?2 END, "
+                + "ended_time_source = CASE WHEN ?1 = 1 AND last_seen_at IS NOT NULL THEN time_source ELSE ?3 END, "
+                + "exit_reason = CASE WHEN ?4 = 1 THEN ?5 ELSE COALESCE(exit_reason, ?5) END "
                 + "WHERE session_id = ?6");
         ps.setBoolean(1, e.atLastLine());
         ps.setString(2, Sql.at(e.when()));

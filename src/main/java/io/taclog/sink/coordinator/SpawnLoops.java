@@ -136,7 +136,7 @@ final class SpawnLoops {
         // the event lists every worker of the episode and why each joined
         Sql.update(ctx, "UPDATE system_events SET details = json_set(details, '$.workers', (SELECT json_group_array("
                 + "member_id) FROM (SELECT member_id FROM derived_episode_members WHERE episode_id = ?1 ORDER BY "
-                + "joined_at, member_id)), '$.spawns', (SELECT COUNT(*) FROM derived_episode_members WHERE "
+                + "joined_at, member_id) m), '$.spawns', (SELECT COUNT(*) FROM derived_episode_members WHERE "
                 + "episode_id = ?1), '$.rules', json_insert(COALESCE(json_extract(details, '$.rules'), json_array()), "
                 + "'$[#]', ?2)) WHERE source_key = ?3", episode, rule, eventKey);
     }

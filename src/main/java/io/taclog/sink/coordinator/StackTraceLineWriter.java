@@ -20,7 +20,7 @@ public final class StackTraceLineWriter implements FactWriter<StackTraceLine> {
     @Override
     public void write(StackTraceLine t, WriteContext ctx) throws SQLException {
         PreparedStatement ps = ctx.statement("UPDATE system_events SET stack_trace = CASE WHEN stack_trace IS NULL "
-                + "OR stack_trace = '' THEN ?1 ELSE stack_trace || char(10) || ?1 END "
+                + "OR stack_trace = '' THEN ?1 ELSE stack_trace || '\n' || ?1 END "
                 + "WHERE source_key = ?2");
         ps.setString(1, t.line());
         ps.setString(2, t.eventKey());

@@ -154,7 +154,7 @@ final class StreamRelinker {
             // rows the stream did not bring (text lines without a stream) keep their places; the moved ones follow
             String clash = Sql.one(ctx, "SELECT 1 FROM conversations a JOIN conversations b ON a.message_index = "
                     + "b.message_index WHERE a.worker_id = ? AND b.worker_id = ? LIMIT 1", m[1], m[2]);
-            Sql.update(ctx, "UPDATE conversations SET worker_id = ?1, message_index = message_index + CASE WHEN ?3 "
+            Sql.update(ctx, "UPDATE conversations SET worker_id = ?1, message_index = message_index + CASE WHEN ?3 = 1 "
                     + "THEN (SELECT COALESCE(MAX(message_index) + 1, 0) FROM conversations WHERE worker_id = ?1) ELSE "
                     + "0 END WHERE worker_id = ?2", m[2], m[1], clash != null);
             Sql.update(ctx, "UPDATE api_calls SET worker_id = ? WHERE worker_id = ? AND agent_session_id = ?", m[2],

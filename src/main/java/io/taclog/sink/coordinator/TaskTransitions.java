@@ -122,12 +122,12 @@ public final class TaskTransitions {
         boolean preferType = Sources.QUEUE.equals(f.source()) && f.failureType() != null;
         PreparedStatement ps = ctx.statement("UPDATE task_status_history SET worker_id = COALESCE(worker_id, ?1), "
                 + "attempt = COALESCE(attempt, ?2), max_attempts = COALESCE(max_attempts, ?3), "
-                + "failure_type = CASE WHEN ?4 THEN ?5 ELSE COALESCE(failure_type, ?5) END, pid = COALESCE(pid, ?6), "
+                + "failure_type = CASE WHEN ?4 = 1 THEN ?5 ELSE COALESCE(failure_type, ?5) END, pid = COALESCE(pid, ?6), "
                 + "worktree_path = COALESCE(worktree_path, ?7), pr_number = COALESCE(pr_number, ?8), "
                 + "pr_url = COALESCE(pr_url, ?9), reason = COALESCE(reason, ?10), "
                 + "evidence = json_set(COALESCE(evidence, '{}'), '$.confirmed_by.' || ?11, ?12), "
-                + "timestamp = CASE WHEN ?13 THEN ?14 ELSE timestamp END, "
-                + "time_source = CASE WHEN ?13 THEN ?15 ELSE time_source END WHERE history_id = ?16");
+                + "timestamp = CASE WHEN ?13 = 1 THEN ?14 ELSE timestamp END, "
+                + "time_source = CASE WHEN ?13 = 1 THEN ?15 ELSE time_source END WHERE history_id = ?16");
         Sql.text(ps, 1, f.workerId());
         Sql.integer(ps, 2, f.attempt());
         Sql.integer(ps, 3, f.maxAttempts());

@@ -58,7 +58,7 @@ final class Tasks {
                 + ", title = COALESCE(?2, title), priority = COALESCE(?3, priority), labels = COALESCE(?4, labels), "
                 + "description = COALESCE(?5, description), issue_url = COALESCE(?6, issue_url), "
                 + "issue_number = COALESCE(?7, issue_number), source = CASE WHEN ?8 IS NOT NULL AND (source IN "
-                + "('transcript', 'coordinator-log', 'work-queue', 'coordinator-event') OR NOT detection_seen) "
+                + "('transcript', 'coordinator-log', 'work-queue', 'coordinator-event') OR detection_seen = 0) "
                 + "THEN ?8 ELSE source END, time_source = CASE WHEN ?9 < detected_at THEN ?10 ELSE time_source END, "
                 + "detected_at = MIN(detected_at, ?9), detection_seen = 1 WHERE task_id = ?11");
         Sql.text(ps, 1, t.sessionId() == null ? WorkerLinker.NO_COORDINATOR : t.sessionId());

@@ -78,11 +78,11 @@ public final class WorkerSpawnWriter implements FactWriter<WorkerSpawned> {
                 + "status, worktree_path, branch_name, prompt_file, log_file, origin, name_quality, time_source, "
                 + "failed_at, failure_reason, failure_type, exit_source) VALUES (?1,?2,?3,?4,'failed',?5,?6,?7,?8,"
                 + "'coordinator'," + WorkerLinker.NAME_FROM_COORDINATOR + ",?9,?4,?10,'launch_failed',?11) "
-                + "ON CONFLICT(worker_id) DO UPDATE SET failure_reason = COALESCE(failure_reason, "
-                + "excluded.failure_reason), failure_type = COALESCE(failure_type, excluded.failure_type), "
-                + "worktree_path = COALESCE(worktree_path, excluded.worktree_path), "
-                + "log_file = COALESCE(log_file, excluded.log_file), "
-                + "status = CASE WHEN pid IS NULL THEN 'failed' ELSE status END");
+                + "ON CONFLICT(worker_id) DO UPDATE SET failure_reason = COALESCE(worker_sessions.failure_reason, "
+                + "excluded.failure_reason), failure_type = COALESCE(worker_sessions.failure_type, "
+                + "excluded.failure_type), worktree_path = COALESCE(worker_sessions.worktree_path, "
+                + "excluded.worktree_path), log_file = COALESCE(worker_sessions.log_file, excluded.log_file), "
+                + "status = CASE WHEN worker_sessions.pid IS NULL THEN 'failed' ELSE worker_sessions.status END");
         ps.setString(1, w.workerId());
         ps.setString(2, w.sessionId());
         ps.setString(3, w.taskId());

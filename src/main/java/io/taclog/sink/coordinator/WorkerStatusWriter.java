@@ -55,13 +55,13 @@ public final class WorkerStatusWriter implements FactWriter<WorkerStatusChanged>
         // the stronger status wins (WorkerStatuses) and the earlier end time, whichever fact came first
         // the exit's source is an end's: the structured event over the log's reaper line, whichever came first
         PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET exit_code = CASE WHEN exit_source = '"
-                + Sources.EVENT + "' AND ?7 IS NOT '" + Sources.EVENT + "' THEN COALESCE(exit_code, ?1) "
+                + Sources.EVENT + "' AND ?7 IS DISTINCT FROM '" + Sources.EVENT + "' THEN COALESCE(exit_code, ?1) "
                 + "ELSE COALESCE(?1, exit_code) END, "
                 + WorkerStatuses.moveTo("?2") + ", "
-                + "completed_at = CASE WHEN ?3 AND NOT ?4 THEN " + WorkerStatuses.earlier("completed_at", "?5")
-                + " ELSE completed_at END, failed_at = CASE WHEN ?4 THEN " + WorkerStatuses.earlier("failed_at", "?5")
+                + "completed_at = CASE WHEN ?3 = 1 AND ?4 = 0 THEN " + WorkerStatuses.earlier("completed_at", "?5")
+                + " ELSE completed_at END, failed_at = CASE WHEN ?4 = 1 THEN " + WorkerStatuses.earlier("failed_at", "?5")
                 + " ELSE failed_at END, "
-                + "failure_reason = COALESCE(failure_reason, ?6), exit_source = CASE WHEN NOT ?3 OR exit_source = '"
+                + "failure_reason = COALESCE(failure_reason, ?6), exit_source = CASE WHEN ?3 = 0 OR exit_source = '"
                 + Sources.EVENT + "' THEN exit_source ELSE COALESCE(?7, exit_source) END "
                 + "WHERE worker_id = ?8");
         Sql.integer(ps, 1, s.exitCode());

@@ -27,7 +27,7 @@ public final class ApiCallWriter implements FactWriter<ApiCallObserved>, BatchPl
 
     private final ApiCallSightings sightings = new ApiCallSightings();
 
-    private static final String BETTER_TIME = "excluded.time_source = 'recorded' AND time_source <> 'recorded'";
+    private static final String BETTER_TIME = "excluded.time_source = 'recorded' AND api_calls.time_source <> 'recorded'";
 
     /**
      * One statement per sighting: a new response inserts; a known one keeps the whole larger sighting (not a
@@ -46,18 +46,20 @@ public final class ApiCallWriter implements FactWriter<ApiCallObserved>, BatchPl
             + larger("tokens_cached_write") + larger("tokens_cache_write_5m") + larger("tokens_cache_write_1h")
             + larger("estimated_cost_usd") + larger("price_version") + larger("priced_as") + larger("long_context")
             + larger("success")
-            + "error_message = CASE WHEN excluded.tokens_total > COALESCE(tokens_total, 0) "
-            + "THEN COALESCE(excluded.error_message, error_message) ELSE error_message END, "
-            + "timestamp = CASE WHEN " + BETTER_TIME + " THEN excluded.timestamp ELSE timestamp END, "
-            + "time_source = CASE WHEN " + BETTER_TIME + " THEN excluded.time_source ELSE time_source END, "
-            + "request_id = COALESCE(request_id, excluded.request_id), "
+            + "error_message = CASE WHEN excluded.tokens_total > COALESCE(api_calls.tokens_total, 0) "
+            + "THEN COALESCE(excluded.error_message, api_calls.error_message) ELSE api_calls.error_message END, "
+            + "timestamp = CASE WHEN " + BETTER_TIME + " THEN excluded.timestamp ELSE api_calls.timestamp END, "
+            + "time_source = CASE WHEN " + BETTER_TIME + " THEN excluded.time_source ELSE api_calls.time_source END, "
+            + "request_id = COALESCE(api_calls.request_id, excluded.request_id), "
             // last: every expression above reads the stored total, not this new one
-            + "tokens_total = MAX(COALESCE(tokens_total, 0), excluded.tokens_total) "
-            + "WHERE request_id IS NULL OR excluded.request_id IS NULL OR request_id = excluded.request_id";
+            + "tokens_total = MAX(COALESCE(api_calls.tokens_total, 0), excluded.tokens_total) "
+            + "WHERE api_calls.request_id IS NULL OR excluded.request_id IS NULL "
+            + "OR api_calls.request_id = excluded.request_id";
 
     private static String larger(String column) {
-        return column + " = CASE WHEN excluded.tokens_total > COALESCE(tokens_total, 0) THEN excluded." + column
-                + " ELSE " + column + " END, ";
+        // the stored row named by its table: PostgreSQL reads a bare name in an upsert as ambiguous
+        return column + " = CASE WHEN excluded.tokens_total > COALESCE(api_calls.tokens_total, 0) THEN excluded."
+                + column + " ELSE api_calls." + column + " END, ";
     }
 
     private final WorkerLinker linker;

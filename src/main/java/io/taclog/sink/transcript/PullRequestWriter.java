@@ -34,7 +34,7 @@ public final class PullRequestWriter implements FactWriter<PullRequestObserved> 
     public void write(PullRequestObserved p, WriteContext ctx) throws SQLException {
         String worker = linker.workerFor(p.stream(), p.at(), p.timeSource(), ctx);
         PreparedStatement seen = ctx.statement("SELECT 1 FROM system_events WHERE event_type = 'pr_created' "
-                + "AND worker_id = ? AND json_extract(details, '$.pr_number') = ? LIMIT 1");
+                + "AND worker_id = ? AND CAST(json_extract(details, '$.pr_number') AS INTEGER) = ? LIMIT 1");
         seen.setString(1, worker);
         seen.setInt(2, p.prNumber());
         try (java.sql.ResultSet rs = seen.executeQuery()) {
@@ -44,7 +44,7 @@ public final class PullRequestWriter implements FactWriter<PullRequestObserved> 
                 if (io.taclog.model.TimeSource.RECORDED.equals(p.timeSource())) {
                     PreparedStatement up = ctx.statement("UPDATE system_events SET timestamp = ?, time_source = ? "
                             + "WHERE event_type = 'pr_created' AND worker_id = ? "
-                            + "AND json_extract(details, '$.pr_number') = ? "
+                            + "AND CAST(json_extract(details, '$.pr_number') AS INTEGER) = ? "
                             + "AND COALESCE(time_source, '') <> 'recorded'");
                     up.setString(1, Times.format(p.at()));
                     up.setString(2, p.timeSource());

@@ -39,15 +39,15 @@ public final class WorkerResultWriter implements FactWriter<WorkerResultReported
         // is kept: a later successful line changes neither result_is_error nor the error's subtype
         PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET "
                 + grow("reported_cost_usd", 1) + ", " + grow("duration_ms", 2) + ", " + grow("duration_api_ms", 3)
-                + ", " + grow("num_turns", 4) + ", result_subtype = CASE WHEN result_is_error AND NOT ?6 THEN "
+                + ", " + grow("num_turns", 4) + ", result_subtype = CASE WHEN result_is_error = 1 AND ?6 = 0 THEN "
                 + "result_subtype ELSE COALESCE(?5, result_subtype) END, "
                 + "result_is_error = MAX(COALESCE(result_is_error, 0), ?6), result_text = COALESCE(?7, result_text), "
                 + "result_usage = COALESCE(?8, result_usage), api_error_status = COALESCE(?9, api_error_status), "
-                + WorkerStatuses.moveTo("CASE WHEN ?10 THEN 'failed' ELSE 'completed' END") + ", "
-                + "completed_at = CASE WHEN ?11 THEN completed_at ELSE " + WorkerStatuses.earlier("completed_at", "?12")
-                + " END, failed_at = CASE WHEN ?13 THEN " + WorkerStatuses.earlier("failed_at", "?14")
+                + WorkerStatuses.moveTo("CASE WHEN ?10 = 1 THEN 'failed' ELSE 'completed' END") + ", "
+                + "completed_at = CASE WHEN ?11 = 1 THEN completed_at ELSE " + WorkerStatuses.earlier("completed_at", "?12")
+                + " END, failed_at = CASE WHEN ?13 = 1 THEN " + WorkerStatuses.earlier("failed_at", "?14")
                 + " ELSE failed_at END, "
-                + "failure_reason = CASE WHEN ?15 THEN ?16 ELSE failure_reason END "
+                + "failure_reason = CASE WHEN ?15 = 1 THEN ?16 ELSE failure_reason END "
                 + "WHERE worker_id = ?17");
         setDouble(ps, 1, r.totalCostUsd());
         setDouble(ps, 2, r.durationMs());
