@@ -125,7 +125,7 @@ class CostQuerySettledIT {
               FROM api_call_hours WHERE hour >= '2026-01-01T00' AND hour < '2027-01-01T00'
               UNION ALL
               SELECT substr(hour, 1, 10), model, reported_usd
-              FROM api_call_hour_extras WHERE hour >= '2026-01-01T00' AND hour < '2027-01-01T00')
+              FROM api_call_hour_extras WHERE hour >= '2026-01-01T00' AND hour < '2027-01-01T00') AS cells
             GROUP BY day, model""";
 
     @Test
