@@ -1,6 +1,5 @@
 package io.taclog.validate;
 
-import io.taclog.ingest.LineOutcome;
 import io.taclog.ingest.ParsedLine;
 import io.taclog.model.CodexReviewSeen;
 import io.taclog.model.Fact;
@@ -44,14 +43,7 @@ public final class CodexReviewCheck implements ContentCheck {
     @Override
     public void accept(SourceFile file, ParsedLine line) {
         verifiedFiles.add(file.fileId());
-        LineOutcome o = line.outcome();
-        if (o instanceof LineOutcome.Recovered r) {
-            o = r.inner();
-        }
-        if (!(o instanceof LineOutcome.Rows rows)) {
-            return;
-        }
-        for (Fact f : rows.facts()) {
+        for (Fact f : ContentCheck.factsOf(line)) {
             if (f instanceof CodexReviewSeen r) {
                 String key = key(r.reviewAgent() ? "review" : "parent", r.stream().agentSessionId(), r.sourceLine());
                 expected.computeIfAbsent(file.fileId(), k -> new HashSet<>()).add(key);

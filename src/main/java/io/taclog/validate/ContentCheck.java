@@ -23,4 +23,13 @@ public interface ContentCheck {
     default List<String> notes() {
         return List.of();
     }
+
+    /** The facts a re-parsed line gave (a recovered line's too); none for a skip or a reject. */
+    static List<io.taclog.model.Fact> factsOf(ParsedLine line) {
+        io.taclog.ingest.LineOutcome o = line.outcome();
+        if (o instanceof io.taclog.ingest.LineOutcome.Recovered r) {
+            o = r.inner();
+        }
+        return o instanceof io.taclog.ingest.LineOutcome.Rows rows ? rows.facts() : List.of();
+    }
 }

@@ -1,6 +1,5 @@
 package io.taclog.validate;
 
-import io.taclog.ingest.LineOutcome;
 import io.taclog.ingest.ParsedLine;
 import io.taclog.model.ApiCallObserved;
 import io.taclog.model.ConversationBlock;
@@ -76,14 +75,7 @@ public final class WorkerTotalsCheck implements ContentCheck {
     @Override
     public void accept(SourceFile file, ParsedLine line) {
         verifiedFiles.add(file.fileId());
-        LineOutcome o = line.outcome();
-        if (o instanceof LineOutcome.Recovered r) {
-            o = r.inner();
-        }
-        if (!(o instanceof LineOutcome.Rows rows)) {
-            return;
-        }
-        for (Fact f : rows.facts()) {
+        for (Fact f : ContentCheck.factsOf(line)) {
             if (f instanceof ConversationBlock b) {
                 blocksByStream.computeIfAbsent(streamKey(b.stream()), k -> new HashSet<>()).add(b.dedupKey());
             } else if (f instanceof ApiCallObserved c) {
