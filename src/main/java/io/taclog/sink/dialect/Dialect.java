@@ -61,4 +61,29 @@ public interface Dialect {
     static Dialect of(Connection c) {
         return c instanceof org.sqlite.SQLiteConnection ? SqliteDialect.INSTANCE : PostgresDialect.INSTANCE;
     }
+
+    /** Whether {@code sql} (one bound name) returns a row: the dialects' catalogue look-ups. */
+    static boolean anyRow(Connection c, String sql, String name) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** How many of {@code names} {@code sql} (one bound name, a count) finds. */
+    static int countEach(Connection c, String sql, java.util.Collection<String> names) throws SQLException {
+        int n = 0;
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (String name : names) {
+                ps.setString(1, name);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    n += rs.getInt(1);
+                }
+            }
+        }
+        return n;
+    }
 }

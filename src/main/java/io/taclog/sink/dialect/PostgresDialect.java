@@ -2,7 +2,6 @@ package io.taclog.sink.dialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Set;
@@ -74,13 +73,8 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public boolean tableExists(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return Dialect.anyRow(c, "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
+                + "AND table_name = ?", table);
     }
 
     @Override
@@ -90,18 +84,7 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public int triggersPresent(Connection c, Collection<String> names) throws SQLException {
-        int n = 0;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM pg_trigger WHERE tgname = ? AND NOT tgisinternal")) {
-            for (String name : names) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    n += rs.getInt(1);
-                }
-            }
-        }
-        return n;
+        return Dialect.countEach(c, "SELECT COUNT(*) FROM pg_trigger WHERE tgname = ? AND NOT tgisinternal", names);
     }
 
     @Override

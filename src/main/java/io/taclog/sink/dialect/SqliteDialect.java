@@ -2,8 +2,6 @@ package io.taclog.sink.dialect;
 
 import io.taclog.sink.SqliteErrors;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 
@@ -37,40 +35,19 @@ public final class SqliteDialect implements Dialect {
 
     @Override
     public boolean tableExists(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return Dialect.anyRow(c, "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?", table);
     }
 
     @Override
     public boolean relationExists(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM pragma_table_list WHERE type IN ('table', 'view', 'virtual') AND name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return Dialect.anyRow(c, "SELECT 1 FROM pragma_table_list WHERE type IN ('table', 'view', 'virtual') "
+                + "AND name = ?", name);
     }
 
     @Override
     public int triggersPresent(Connection c, Collection<String> names) throws SQLException {
-        int n = 0;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM main.sqlite_master WHERE type = 'trigger' AND name = ?")) {
-            for (String name : names) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    n += rs.getInt(1);
-                }
-            }
-        }
-        return n;
+        return Dialect.countEach(c, "SELECT COUNT(*) FROM main.sqlite_master WHERE type = 'trigger' AND name = ?",
+                names);
     }
 
     @Override
