@@ -63,9 +63,8 @@ class ConversationsDiskAwayIT {
     static final List<String> AWAY = List.of(
             "claude-transcript/sniffly-v1.0.17-fed8ce56-bc79-401f-a83e-af084253362f.jsonl",
             "claude-transcript/claudeless-v2.1.29-edit-permission-dialog-c2fc3a3f-66d5-4c87-9f78-1a31dd719471.jsonl",
-            // a Codex rollout without review sightings: those of a file without times of its own depend on how its lines
-            // fell into batches, with or without a spool (two backfills of the curated file: 1 row, or 5 with
-            // taclog.batch.max-lines=4), which would make this comparison depend on timing
+            // a Codex rollout (review entries, which until schema v17 depended on how their lines fell into batches,
+            // are covered at every batch size by CodexReviewIT)
             "codex-rollout/localpush-rollout-2026-02-23T20-34-25-019c8bfe-ec25-79e0-97d7-bda6a9c575ff.jsonl");
 
     /** A coordinator log: half read before the disk goes, half while it is away. */
