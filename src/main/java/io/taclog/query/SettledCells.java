@@ -27,7 +27,7 @@ final class SettledCells {
                 || !ApiCallCosts.settled(db)) {
             return false;
         }
-        return !span.partialFirstHour() || noCells(db, span.firstHourStart())
+        return (!span.partialFirstHour() || noCells(db, span.firstHourStart()))
                 && (!span.partialLastHour() || noCells(db, span.fullUntil()));
     }
 

@@ -148,6 +148,26 @@ class CostQuerySettledIT {
     }
 
     @Test
+    void aWindowThatEndsInsideAnHourWithCallsIsNotReadFromTheCells() throws Exception {
+        ZoneId utc = ZoneId.of("UTC");
+        // from an hour's start to inside an hour that holds calls (the calls of 20:02-20:40 are in the corpus)
+        TimeWindow endsInside = TimeWindow.of("2026-01-05T19:00:00Z", "2026-01-05T20:40:00Z", utc);
+        TimeWindow startsInside = TimeWindow.of("2026-01-05T20:30:00Z", "2026-01-05T22:00:00Z", utc);
+        try (Connection c = Sql.connect(ArchiveCorpus.db()); Connection prorated = Sql.connect(ArchiveCorpus.db())) {
+            try (Statement s = prorated.createStatement()) {
+                s.execute("CREATE TEMP VIEW api_calls AS SELECT * FROM main.api_calls");
+            }
+            for (TimeWindow w : List.of(endsInside, startsInside)) {
+                assertFalse(SettledCells.cover(c, HourSpan.of(w)), "the cells hold whole hours only: " + w);
+                List<CostRow> expected = new CostQuery(prorated, utc).run(w, CostGrouping.MODEL, false);
+                assertTrue(CostRow.total(expected).calls() > 0, "the window holds calls: " + w);
+                CostQueryCellsIT.assertSameRows(expected, new CostQuery(c, utc).run(w, CostGrouping.MODEL, false),
+                        w.toString());
+            }
+        }
+    }
+
+    @Test
     void aChangeByAnotherProgramIsProratedUntilTheWriterSettlesIt() throws Exception {
         Path db = ArchiveCorpus.copyTo(tmp);
         Sql.exec(db, "UPDATE worker_sessions SET reported_cost_usd = reported_cost_usd + 100 "
