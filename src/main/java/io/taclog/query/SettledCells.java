@@ -22,8 +22,9 @@ final class SettledCells {
         if (!Dialect.of(db).sqliteOnlyFeatures()) {
             return false; // PostgreSQL keeps the cells but not yet their shares (docs/operations.md)
         }
-        if (!span.wholeHours() || archivesAttached(db) || !hasShares(db) || !ApiCallHours.live(db)
-                || Dialect.of(db).triggersPresent(db, ApiCallHours.SHARE_TRIGGERS) != ApiCallHours.SHARE_TRIGGERS.size()
+        // the cells kept and their shares marked: every trigger there (a bulk load takes them away until it ends)
+        if (!span.wholeHours() || archivesAttached(db) || !Dialect.of(db).tableExists(db, ApiCallCosts.DIRTY)
+                || Dialect.of(db).triggersPresent(db, ApiCallHours.TRIGGERS) != ApiCallHours.TRIGGERS.size()
                 || !ApiCallCosts.settled(db)) {
             return false;
         }
@@ -36,16 +37,6 @@ final class SettledCells {
         try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM temp.sqlite_master WHERE name = 'api_calls'");
              ResultSet rs = ps.executeQuery()) {
             return rs.next();
-        }
-    }
-
-    private static boolean hasShares(Connection db) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?")) {
-            ps.setString(1, ApiCallCosts.DIRTY);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 

@@ -74,11 +74,8 @@ public final class ApiCallCosts {
      * look-up) when none is marked or the schema has no shares yet.
      */
     public static void settle(Connection c) throws SQLException {
-        try (PreparedStatement any = c.prepareStatement("SELECT 1 FROM main.api_call_cost_dirty LIMIT 1");
-             ResultSet rs = any.executeQuery()) {
-            if (!rs.next()) {
-                return;
-            }
+        if (settled(c)) {
+            return;
         }
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS api_call_cost_shares (worker_id TEXT NOT NULL, "

@@ -26,10 +26,11 @@ public final class ApiCallHours {
             "api_call_hours_delete", "api_call_costs_worker_insert", "api_call_costs_worker_update",
             "api_call_costs_worker_delete", "api_call_costs_usage_insert", "api_call_costs_usage_update",
             "api_call_costs_usage_delete");
-    /** The triggers that keep the cells themselves (the first three): what a report that reads cells needs. */
+    /**
+     * The triggers that keep the cells themselves (the first three): what a report that reads cells needs (PostgreSQL
+     * has only these: it keeps no shares yet).
+     */
     static final List<String> CELL_TRIGGERS = TRIGGERS.subList(0, 3);
-    /** The triggers that mark workers whose shares are to be settled (SQLite only: PostgreSQL keeps no shares yet). */
-    public static final List<String> SHARE_TRIGGERS = TRIGGERS.subList(3, TRIGGERS.size());
 
     private static final String REBUILD = "INSERT INTO api_call_hours(hour, worker_id, model, calls, tokens_input, "
             + "tokens_output, tokens_cached_read, tokens_cached_write, estimated_cost_usd, unpriced_calls) "

@@ -597,13 +597,7 @@ public final class Database implements AutoCloseable {
             return; // PostgreSQL keeps no shares yet: its reports prorate in Java
         }
         if (!costShares) {
-            try (PreparedStatement ps = writer.prepareStatement(
-                    "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?")) {
-                ps.setString(1, ApiCallCosts.DIRTY);
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    costShares = rs.next();
-                }
-            }
+            costShares = dialect.tableExists(writer, ApiCallCosts.DIRTY);
             if (!costShares) {
                 return;
             }

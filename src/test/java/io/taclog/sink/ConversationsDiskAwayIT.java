@@ -171,16 +171,7 @@ class ConversationsDiskAwayIT {
         Path db = tmp.resolve("taclog.db");
         Path file = disk.resolve("conversations.db");
         Path coordinator = Files.createDirectories(tmp.resolve("coordinator")).resolve("coordinator.log");
-        Map<String, String> keys = new LinkedHashMap<>(Map.of(
-                "taclog.db", db.toString(),
-                "taclog.db.conversations", file.toString(),
-                "taclog.db.conversations.check-ms", "50",
-                "taclog.watch", watch.toString(),
-                "taclog.batch.max-wait-ms", "20",
-                "taclog.scan-interval-ms", "50",
-                "taclog.search.enabled", "true",
-                "taclog.coordinator.log", coordinator.toString(),
-                "taclog.coordinator.timezone", "America/Los_Angeles"));
+        Map<String, String> keys = sidecarKeys(db, file, watch, coordinator);
         if (spoolCap != null) {
             keys.put("taclog.db.conversations.spool-max-bytes", String.valueOf(spoolCap));
             keys.put("taclog.batch.max-lines", "4"); // small batches: some fit in the spool before it is full
@@ -190,15 +181,7 @@ class ConversationsDiskAwayIT {
         CamelSidecar sidecar = new CamelSidecar(runtime);
         sidecar.start();
         try {
-            for (String f : BEFORE) {
-                copy(f, watch, 1.0);
-            }
-            for (String f : SPLIT) {
-                copy(f, watch, 0.5);
-            }
-            copyTo(COORDINATOR_LOG, coordinator, 0.5);
-            Await.until(WAIT, () -> committed(db) == bytes(watch) && coordinatorCommitted(db) == size(coordinator),
-                    "the first files are committed");
+            firstHalf(db, watch, coordinator);
             long conversationsBefore = mainScalar(db, "SELECT seq FROM conversations_link");
 
             away.go(disk, aside);
@@ -250,6 +233,48 @@ class ConversationsDiskAwayIT {
         }
         assertTrue(mainScalar(db, "SELECT seq FROM conversations_link") > 0);
 
+        assertEqualsACleanIngest(tmp, db, watch, coordinator);
+        assertEquals(0, mainScalar(db, "SELECT COUNT(*) FROM conversations_spool"));
+        CliRun doctor = CliRun.of("doctor", "--db", db.toString());
+        assertEquals(Main.OK, doctor.code(), doctor.out());
+        assertTrue(doctor.out().matches("(?s).*spool +empty \\(cap .*"), doctor.out());
+        CliRun tools = CliRun.of("query", "tools", "--db", db.toString());
+        assertEquals(Main.OK, tools.code(), tools.err());
+        assertTrue(!tools.err().contains("waiting for the conversations disk"), tools.err());
+    }
+
+    /** The sidecar's keys: a split database, fast checks and batches, the coordinator log in its zone. */
+    static Map<String, String> sidecarKeys(Path db, Path file, Path watch, Path coordinator) {
+        return new LinkedHashMap<>(Map.of(
+                "taclog.db", db.toString(),
+                "taclog.db.conversations", file.toString(),
+                "taclog.db.conversations.check-ms", "50",
+                "taclog.watch", watch.toString(),
+                "taclog.batch.max-wait-ms", "20",
+                "taclog.scan-interval-ms", "50",
+                "taclog.search.enabled", "true",
+                "taclog.coordinator.log", coordinator.toString(),
+                "taclog.coordinator.timezone", "America/Los_Angeles"));
+    }
+
+    /** Writes what a running sidecar reads while the disk is there (half the split files) and waits for it. */
+    static void firstHalf(Path db, Path watch, Path coordinator) {
+        for (String f : BEFORE) {
+            copy(f, watch, 1.0);
+        }
+        for (String f : SPLIT) {
+            copy(f, watch, 0.5);
+        }
+        copyTo(COORDINATOR_LOG, coordinator, 0.5);
+        Await.until(WAIT, () -> committed(db) == bytes(watch) && coordinatorCommitted(db) == size(coordinator),
+                "the first files are committed");
+    }
+
+    /**
+     * The database equals a clean single-file backfill of the same files (rows per table, API calls, tokens and cost
+     * per worker, every conversation row) and validates.
+     */
+    static void assertEqualsACleanIngest(Path tmp, Path db, Path watch, Path coordinator) {
         Path clean = tmp.resolve("clean.db");
         CliRun backfill = CliRun.of("backfill", "--db", clean.toString(), "--watch", watch.toString(),
                 "--coordinator-log", coordinator.toString(), "--set", "taclog.coordinator.timezone=America/Los_Angeles",
@@ -261,7 +286,7 @@ class ConversationsDiskAwayIT {
         expected.rows().remove("ingest_commits");
         actual.rows().remove("ingest_commits");
         assertEquals(expected.rows(), actual.rows(), "rows per table");
-        assertEquals(expected.tokens(), actual.tokens(), "API calls and tokens per worker");
+        assertEquals(expected.tokens(), actual.tokens(), "API calls, tokens and cost per worker");
         assertEquals(expected.conversations().size(), actual.conversations().size(), "conversation rows");
         for (int i = 0; i < expected.conversations().size(); i++) {
             assertEquals(recordedTimesOnly(expected.conversations().get(i)),
@@ -269,13 +294,6 @@ class ConversationsDiskAwayIT {
         }
         CliRun validate = CliRun.of("validate", "--db", db.toString(), "--watch", watch.toString());
         assertEquals(Main.OK, validate.code(), validate.out() + validate.err());
-        assertEquals(0, mainScalar(db, "SELECT COUNT(*) FROM conversations_spool"));
-        CliRun doctor = CliRun.of("doctor", "--db", db.toString());
-        assertEquals(Main.OK, doctor.code(), doctor.out());
-        assertTrue(doctor.out().matches("(?s).*spool +empty \\(cap .*"), doctor.out());
-        CliRun tools = CliRun.of("query", "tools", "--db", db.toString());
-        assertEquals(Main.OK, tools.code(), tools.err());
-        assertTrue(!tools.err().contains("waiting for the conversations disk"), tools.err());
     }
 
     /** A row without its time when that time is when a reader saw the line (a line without a time of its own). */

@@ -1,7 +1,9 @@
 package io.taclog.sink;
 
 import static io.taclog.sink.ConversationsDiskAwayIT.AWAY;
-import static io.taclog.sink.ConversationsDiskAwayIT.BEFORE;
+import static io.taclog.sink.ConversationsDiskAwayIT.assertEqualsACleanIngest;
+import static io.taclog.sink.ConversationsDiskAwayIT.firstHalf;
+import static io.taclog.sink.ConversationsDiskAwayIT.sidecarKeys;
 import static io.taclog.sink.ConversationsDiskAwayIT.COORDINATOR_LOG;
 import static io.taclog.sink.ConversationsDiskAwayIT.SPLIT;
 import static io.taclog.sink.ConversationsDiskAwayIT.WAIT;
@@ -12,7 +14,6 @@ import static io.taclog.sink.ConversationsDiskAwayIT.copy;
 import static io.taclog.sink.ConversationsDiskAwayIT.copyTo;
 import static io.taclog.sink.ConversationsDiskAwayIT.events;
 import static io.taclog.sink.ConversationsDiskAwayIT.mainScalar;
-import static io.taclog.sink.ConversationsDiskAwayIT.recordedTimesOnly;
 import static io.taclog.sink.ConversationsDiskAwayIT.size;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,6 @@ import io.taclog.testing.CliRun;
 import io.taclog.testing.Fingerprint;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -66,29 +66,10 @@ class ConversationsStartAwayIT {
         Path db = tmp.resolve("taclog.db");
         Path file = disk.resolve("conversations.db");
         Path coordinator = Files.createDirectories(tmp.resolve("coordinator")).resolve("coordinator.log");
-        Map<String, String> keys = new LinkedHashMap<>(Map.of(
-                "taclog.db", db.toString(),
-                "taclog.db.conversations", file.toString(),
-                "taclog.db.conversations.check-ms", "50",
-                "taclog.watch", watch.toString(),
-                "taclog.batch.max-wait-ms", "20",
-                "taclog.scan-interval-ms", "50",
-                "taclog.search.enabled", "true",
-                "taclog.coordinator.log", coordinator.toString(),
-                "taclog.coordinator.timezone", "America/Los_Angeles"));
+        Map<String, String> keys = sidecarKeys(db, file, watch, coordinator);
 
         // a first run with the disk there: conversation rows in the file, tool calls waiting for their results
-        runUntil(keys, () -> {
-            for (String f : BEFORE) {
-                copy(f, watch, 1.0);
-            }
-            for (String f : SPLIT) {
-                copy(f, watch, 0.5);
-            }
-            copyTo(COORDINATOR_LOG, coordinator, 0.5);
-            Await.until(WAIT, () -> committed(db) == bytes(watch) && coordinatorCommitted(db) == size(coordinator),
-                    "the first files are committed");
-        });
+        runUntil(keys, () -> firstHalf(db, watch, coordinator));
         long seqBefore = mainScalar(db, "SELECT seq FROM conversations_link");
         assertTrue(seqBefore > 0);
 
@@ -166,24 +147,7 @@ class ConversationsStartAwayIT {
         });
         assertTrue(mainScalar(db, "SELECT seq FROM conversations_link") > seqBefore);
 
-        Path clean = tmp.resolve("clean.db");
-        CliRun reference = CliRun.of("backfill", "--db", clean.toString(), "--watch", watch.toString(),
-                "--coordinator-log", coordinator.toString(), "--set", "taclog.coordinator.timezone=America/Los_Angeles",
-                "--no-progress");
-        assertEquals(Main.OK, reference.code(), reference.err());
-        ConversationsFileIT.Facts expected = ConversationsFileIT.Facts.of(clean);
-        ConversationsFileIT.Facts actual = ConversationsFileIT.Facts.of(db);
-        expected.rows().remove("ingest_commits"); // one row per commit: the sidecar commits more often
-        actual.rows().remove("ingest_commits");
-        assertEquals(expected.rows(), actual.rows(), "rows per table");
-        assertEquals(expected.tokens(), actual.tokens(), "API calls, tokens and cost per worker");
-        assertEquals(expected.conversations().size(), actual.conversations().size(), "conversation rows");
-        for (int i = 0; i < expected.conversations().size(); i++) {
-            assertEquals(recordedTimesOnly(expected.conversations().get(i)),
-                    recordedTimesOnly(actual.conversations().get(i)), "conversation row " + i);
-        }
-        CliRun validate = CliRun.of("validate", "--db", db.toString(), "--watch", watch.toString());
-        assertEquals(Main.OK, validate.code(), validate.out() + validate.err());
+        assertEqualsACleanIngest(tmp, db, watch, coordinator);
         CliRun doctor = CliRun.of("doctor", "--db", db.toString());
         assertEquals(Main.OK, doctor.code(), doctor.out());
     }
