@@ -27,10 +27,30 @@ public final class CostQuery {
 
     private final Connection db;
     private final ZoneId zone;
+    /** Only the calls read from this host's files (PostgreSQL's {@code ingest_files.host_id}); null: every call. */
+    private final String host;
 
     public CostQuery(Connection db, ZoneId zone) {
+        this(db, zone, null);
+    }
+
+    private CostQuery(Connection db, ZoneId zone, String host) {
         this.db = db;
         this.zone = zone;
+        this.host = host;
+    }
+
+    /**
+     * The same report over the calls one host's sidecar read (a PostgreSQL database shared by many hosts). Its
+     * workers' reported cost is still prorated over all their calls: a worker's transcripts are one host's files.
+     */
+    public CostQuery ofHost(String hostId) {
+        return new CostQuery(db, zone, java.util.Objects.requireNonNull(hostId));
+    }
+
+    /** Whether the database knows hosts: PostgreSQL, where each registered file names the sidecar's host id. */
+    public static boolean hasHosts(Connection db) {
+        return !io.taclog.sink.dialect.Dialect.of(db).sqliteOnlyFeatures();
     }
 
     /**
@@ -68,18 +88,29 @@ public final class CostQuery {
     }
 
     public List<CostRow> run(TimeWindow window, CostGrouping by, boolean breakdown) throws SQLException {
+        if ((by == CostGrouping.HOST || host != null) && !hasHosts(db)) {
+            throw new IllegalArgumentException("a SQLite database holds one sidecar's files and no host ids: "
+                    + "reports by host are for a PostgreSQL database shared by many hosts (docs/operations.md)");
+        }
+        if (by == CostGrouping.HOST) {
+            return byHost(window, breakdown);
+        }
         HourSpan span = HourSpan.of(window);
         boolean perModel = breakdown || by == CostGrouping.MODEL;
-        if (SettledCells.cover(db, span)) {
+        if (host == null && SettledCells.cover(db, span)) {
             return fromSettledCells(span, by, perModel);
         }
         List<Cell> cells = new ArrayList<>();
-        boolean fromCells = span.wholeHours() && cellsKept();
-        try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells))) {
+        // the hourly cells do not know which file a call came from: one host's report reads its calls
+        boolean fromCells = host == null && span.wholeHours() && cellsKept();
+        try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells, host != null))) {
             if (fromCells) {
                 span.bind(ps);
             } else {
                 HourSpan.bindCalls(ps, 1, window.fromText(), window.untilText());
+                if (host != null) {
+                    ps.setString(5, host);
+                }
             }
             // a column the grouping leaves empty is not read: a year is over 100,000 cells, and each text read
             // through the driver is a native call and a new string
@@ -103,6 +134,7 @@ public final class CostQuery {
                 case DAY, WEEK, MONTH -> timeKeys.computeIfAbsent(c.hour(), h -> timeKey(h, by));
                 case MODEL -> c.model();
                 case TASK, WORKER, SESSION -> c.group();
+                case HOST -> throw new IllegalStateException("by host is one report per host (byHost)");
             };
             Acc a = groups.acc(by == CostGrouping.MODEL ? c.model() : key, perModel ? c.model() : null);
             a.addCall(c);
@@ -120,6 +152,29 @@ public final class CostQuery {
             });
         }
         return groups.rows();
+    }
+
+    /**
+     * One group per host: each host's report ({@link #ofHost}), its rows keyed by the host id. A fleet has a few
+     * hosts, so a report per host costs little more than one over everything, and uses the same code.
+     */
+    private List<CostRow> byHost(TimeWindow window, boolean breakdown) throws SQLException {
+        List<String> hosts = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT DISTINCT host_id FROM ingest_files ORDER BY host_id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                hosts.add(rs.getString(1));
+            }
+        }
+        List<CostRow> out = new ArrayList<>();
+        for (String h : hosts) {
+            for (CostRow r : ofHost(h).run(window, CostGrouping.NONE, breakdown)) {
+                out.add(new CostRow(h, r.model(), r.calls(), r.tokensInput(), r.tokensOutput(), r.tokensCacheRead(),
+                        r.tokensCacheWrite(), r.estimatedUsd(), r.reportedUsd(), r.costUsd(), r.basis(),
+                        r.unpricedCalls()));
+            }
+        }
+        return out;
     }
 
     /**
@@ -205,8 +260,9 @@ public final class CostQuery {
      * grouping by task or session, and then to cells already summed per worker: a join per call cost a report over
      * 32,000 calls 70 ms of its 100.
      */
-    private static String cellsSql(CostGrouping by, boolean fromCells) {
-        String cellsOfWindow = fromCells ? HourSpan.WINDOW_FROM_CELLS : HourSpan.HOUR_CELLS;
+    private static String cellsSql(CostGrouping by, boolean fromCells, boolean ofHost) {
+        String cellsOfWindow = fromCells ? HourSpan.WINDOW_FROM_CELLS
+                : ofHost ? HourSpan.HOUR_CELLS_OF_HOST : HourSpan.HOUR_CELLS;
         String prorated = "CASE WHEN c.worker IN (SELECT worker_id FROM worker_sessions WHERE reported_cost_usd IS NOT "
                 + "NULL) THEN c.worker END";
         if (by == CostGrouping.TASK || by == CostGrouping.SESSION) {

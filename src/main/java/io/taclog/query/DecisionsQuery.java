@@ -26,6 +26,6 @@ public final class DecisionsQuery {
         return Rows.query(db, "SELECT function_name, decision_point, COUNT(*) AS decisions, "
                 + "AVG(duration_ms) AS avg_ms, MAX(duration_ms) AS max_ms "
                 + "FROM logic_flow WHERE duration_ms IS NOT NULL "
-                + "GROUP BY function_name, decision_point ORDER BY avg_ms DESC LIMIT ?", limit);
+                + "GROUP BY function_name, decision_point ORDER BY avg_ms DESC, function_name, decision_point LIMIT ?", limit);
     }
 }

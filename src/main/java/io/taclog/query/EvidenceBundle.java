@@ -38,9 +38,9 @@ public final class EvidenceBundle {
         b.put("totals", story.totals());
         b.put("decisions", new DecisionsQuery(db).forTask(taskId));
         b.put("status_history", Schema.hasTable(db, "task_status_history")
-                ? Rows.query(db, "SELECT * FROM task_status_history WHERE task_id = ? ORDER BY timestamp", taskId)
+                ? Rows.query(db, "SELECT * FROM task_status_history WHERE task_id = ? ORDER BY timestamp, history_id", taskId)
                 : List.of());
-        b.put("triggers", Rows.query(db, "SELECT * FROM action_triggers WHERE task_id = ? ORDER BY timestamp", taskId));
+        b.put("triggers", Rows.query(db, "SELECT * FROM action_triggers WHERE task_id = ? ORDER BY timestamp, trigger_id", taskId));
         b.put("worktree_operations", Rows.query(db,
                 "SELECT * FROM worktree_operations WHERE task_id = ? ORDER BY timestamp, operation_id", taskId));
         List<Map<String, Object>> workers = new ArrayList<>();
@@ -58,7 +58,7 @@ public final class EvidenceBundle {
                     "SELECT * FROM worker_model_usage WHERE worker_id = ? ORDER BY model", w.workerId()));
             m.put("tool_calls", Rows.query(db, "SELECT tool_use_id, tool_name, called_at, answered_at, tool_success, "
                     + "tool_latency_ms, unanswered, is_sidechain FROM tool_calls "
-                    + "WHERE worker_id = ? ORDER BY called_at",
+                    + "WHERE worker_id = ? ORDER BY called_at NULLS FIRST, tool_use_id",
                     w.workerId()));
             m.put("conversation", Rows.query(db, "SELECT message_index, timestamp, time_source, role, content_type, "
                     + "CASE WHEN content_type IN ('tool_use', 'tool_result') THEN NULL ELSE content END AS content, "
@@ -70,7 +70,7 @@ public final class EvidenceBundle {
         b.put("errors", Rows.query(db, "SELECT timestamp, severity, event_type, component, worker_id, message, "
                 + "stack_trace FROM system_events WHERE (task_id = ? OR worker_id IN (SELECT worker_id FROM "
                 + "worker_sessions WHERE task_id = ?)) AND severity IN ('warning', 'error', 'critical') "
-                + "ORDER BY timestamp", taskId, taskId));
+                + "ORDER BY timestamp, event_id", taskId, taskId));
         return b;
     }
 }

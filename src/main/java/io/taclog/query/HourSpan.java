@@ -28,6 +28,10 @@ record HourSpan(String from, String fullFrom, String fullUntil, String until, St
             + "WHERE substr(a.timestamp, 1, 13) >= substr(?, 1, 13) AND substr(a.timestamp, 1, 13) <= substr(?, 1, 13) "
             + "AND a.timestamp >= ? AND a.timestamp < ? GROUP BY substr(a.timestamp, 1, 13), a.worker_id, a.model";
 
+    /** {@link #HOUR_CELLS} of the calls read from one host's files (a fifth parameter: the host id). */
+    static final String HOUR_CELLS_OF_HOST = HOUR_CELLS.replace(" GROUP BY ", " AND a.source_file_id IN "
+            + "(SELECT file_id FROM ingest_files WHERE host_id = ?) GROUP BY ");
+
     /**
      * The window's cells from the hourly cells (schema v16) for its whole hours, and from the calls for the parts of
      * an hour at either end (a window from a local midnight in a zone half an hour off UTC, or from an exact instant).

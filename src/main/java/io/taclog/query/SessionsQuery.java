@@ -26,12 +26,12 @@ public final class SessionsQuery {
 
     /** Sessions still open (no end recorded). */
     public List<Map<String, Object>> active() throws SQLException {
-        return Rows.query(db, SQL + "AND s.ended_at IS NULL ORDER BY s.started_at", WorkerLinker.NO_COORDINATOR);
+        return Rows.query(db, SQL + "AND s.ended_at IS NULL ORDER BY s.started_at NULLS FIRST, s.session_id", WorkerLinker.NO_COORDINATOR);
     }
 
     /** Sessions started in the window. */
     public List<Map<String, Object>> started(TimeWindow w) throws SQLException {
-        return Rows.query(db, SQL + "AND s.started_at >= ? AND s.started_at < ? ORDER BY s.started_at",
+        return Rows.query(db, SQL + "AND s.started_at >= ? AND s.started_at < ? ORDER BY s.started_at, s.session_id",
                 WorkerLinker.NO_COORDINATOR, w.fromText(), w.untilText());
     }
 }

@@ -49,7 +49,7 @@ public final class TaskStory {
         }
         List<WorkerSummary> workers = new ArrayList<>();
         for (Map<String, Object> w : Rows.query(db, "SELECT * FROM worker_sessions WHERE task_id = ? "
-                + "ORDER BY spawned_at, worker_id", taskId)) {
+                + "ORDER BY spawned_at NULLS FIRST, worker_id", taskId)) {
             workers.add(summarize(w));
         }
         Map<String, Object> totals = new LinkedHashMap<>();
@@ -87,7 +87,7 @@ public final class TaskStory {
         Map<String, Object> tools = Rows.one(db, "SELECT COUNT(*) AS n, COALESCE(SUM(tool_success = 0), 0) AS failed, "
                 + "COALESCE(SUM(unanswered), 0) AS unanswered FROM tool_calls WHERE worker_id = ?", id);
         Map<String, Object> slowest = Rows.one(db, "SELECT tool_name, tool_latency_ms FROM tool_calls "
-                + "WHERE worker_id = ? AND tool_latency_ms IS NOT NULL ORDER BY tool_latency_ms DESC LIMIT 1", id);
+                + "WHERE worker_id = ? AND tool_latency_ms IS NOT NULL ORDER BY tool_latency_ms DESC, tool_use_id LIMIT 1", id);
         long errors = Rows.lng(Rows.one(db, "SELECT COUNT(*) AS n FROM system_events WHERE worker_id = ? "
                 + "AND severity IN ('error', 'critical')", id).get("n"));
         Double reported = w.get("reported_cost_usd") == null ? null : Rows.dbl(w.get("reported_cost_usd"));

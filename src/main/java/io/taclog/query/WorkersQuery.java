@@ -38,7 +38,7 @@ public final class WorkersQuery {
      */
     public List<Map<String, Object>> active(Instant now, Duration idleAfter, boolean includeIdle) throws SQLException {
         List<Map<String, Object>> rows = Rows.query(db, "SELECT " + COLUMNS + " FROM worker_sessions w "
-                + "WHERE w.status IN ('spawned', 'running') AND (? = 1 OR " + NOT_IDLE + ") ORDER BY w.spawned_at",
+                + "WHERE w.status IN ('spawned', 'running') AND (? = 1 OR " + NOT_IDLE + ") ORDER BY w.spawned_at NULLS FIRST, w.worker_id",
                 includeIdle, Times.format(now.minus(idleAfter)));
         for (Map<String, Object> r : rows) {
             Instant last = Times.parseOrNull((String) (r.get("last_activity_at") != null ? r.get("last_activity_at")
@@ -57,6 +57,6 @@ public final class WorkersQuery {
 
     public List<Map<String, Object>> failed() throws SQLException {
         return Rows.query(db, "SELECT " + COLUMNS + ", w.failed_at FROM worker_sessions w "
-                + "WHERE w.status = 'failed' ORDER BY COALESCE(w.failed_at, w.spawned_at) DESC");
+                + "WHERE w.status = 'failed' ORDER BY COALESCE(w.failed_at, w.spawned_at) DESC NULLS LAST, w.worker_id");
     }
 }

@@ -189,7 +189,7 @@ public final class Validator {
         List<String> candidates = new ArrayList<>();
         candidates.add(f.path());
         try (PreparedStatement ps = db.prepareStatement(
-                "SELECT path FROM ingest_file_paths WHERE file_id = ? ORDER BY last_seen_at DESC")) {
+                "SELECT path FROM ingest_file_paths WHERE file_id = ? ORDER BY last_seen_at DESC NULLS LAST, path")) {
             ps.setLong(1, f.fileId());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -97,10 +97,23 @@ class TwoSidecarsOnePostgresIT {
         assertEquals(Main.USAGE, again.exitValue());
         assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains("another taclog with host id 'host-a'"));
 
+        // doctor sees both hosts' sidecars writing, each with its files and lines
+        CliRun doctor = CliRun.of(pg.queryArgs("doctor"));
+        assertEquals(Main.OK, doctor.code(), doctor.err());
+        assertTrue(doctor.out().contains("2 (2 writing now)"), doctor.out());
+        for (String[] host : new String[][] {{"host-a", Long.toString(linesA)}, {"host-b", Long.toString(linesB)}}) {
+            String line = doctor.out().lines().filter(l -> l.startsWith("  " + host[0] + " ")).findFirst()
+                    .orElseThrow(() -> new AssertionError(host[0] + " in " + doctor.out()));
+            assertTrue(line.contains("WRITING since ") && line.contains("; " + host[1] + " lines, 0 rejected;"),
+                    line);
+        }
+
         for (Process p : List.of(hostA, hostB)) {
             p.destroy();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "graceful stop");
         }
+        Await.until(Duration.ofSeconds(30), () -> CliRun.of(pg.queryArgs("doctor")).out().contains("2 (0 writing now)"),
+                "doctor sees the stopped sidecars' locks released");
         assertEquals(linesA, lines(pg, "host-a"), "host-a's lines, each once");
         assertEquals(linesB, lines(pg, "host-b"), "host-b's lines, each once");
 
@@ -117,6 +130,27 @@ class TwoSidecarsOnePostgresIT {
         CliRun total = CliRun.of(pg.queryArgs("query", "cost", "--by", "task", "--format", "csv", "--tz", "UTC"));
         assertEquals(Main.OK, total.code(), total.err());
         assertEquals(expected.stream().sorted().toList(), csvRows(total.out()).stream().sorted().toList());
+
+        // `--host` answers each host's part as its own SQLite ingest does; `--by host` one row per host
+        List<String> byHost = new ArrayList<>();
+        for (String[] host : new String[][] {{"host-a", dbA.toString()}, {"host-b", dbB.toString()}}) {
+            CliRun own = CliRun.of("query", "cost", "--by", "task", "--format", "csv", "--tz", "UTC", "--db", host[1]);
+            CliRun part = CliRun.of(pg.queryArgs("query", "cost", "--by", "task", "--host", host[0], "--format", "csv",
+                    "--tz", "UTC"));
+            assertEquals(Main.OK, part.code(), part.err());
+            assertEquals(own.out(), part.out(), host[0] + ": query cost --by task --host");
+            String whole = csvRows(CliRun.of("query", "cost", "--format", "csv", "--tz", "UTC", "--db", host[1])
+                    .out()).get(0);
+            byHost.add(host[0] + whole.substring(whole.indexOf(','))); // "total,..." of the host as its row
+        }
+        CliRun hosts = CliRun.of(pg.queryArgs("query", "cost", "--by", "host", "--format", "csv", "--tz", "UTC"));
+        assertEquals(Main.OK, hosts.code(), hosts.err());
+        assertEquals(byHost, csvRows(hosts.out()), "query cost --by host");
+        CliRun nobody = CliRun.of(pg.queryArgs("query", "cost", "--host", "host-z", "--format", "csv"));
+        assertEquals(List.of(), csvRows(nobody.out()), "a host without files has no calls");
+        CliRun onSqlite = CliRun.of("query", "cost", "--host", "host-a", "--db", dbA.toString());
+        assertEquals(Main.USAGE, onSqlite.code(), "SQLite knows no hosts");
+        assertTrue(onSqlite.err().contains("--host"), onSqlite.err());
 
         // each host validates its own files against the shared database
         for (String[] host : new String[][] {{"host-a", a.toString()}, {"host-b", b.toString()}}) {

@@ -1,5 +1,6 @@
 package io.taclog.cli.query;
 
+import io.taclog.cli.CliException;
 import io.taclog.cli.Format;
 import io.taclog.cli.Main;
 import io.taclog.cli.Tabular;
@@ -35,8 +36,13 @@ public final class CostCommand implements Callable<Integer> {
     WindowOptions window;
 
     @Option(names = "--by", defaultValue = "none",
-            description = "none, day, week, month, model, task, worker, session.")
+            description = "none, day, week, month, model, task, worker, session; host (PostgreSQL: the sidecar "
+                    + "host id of the files the calls came from).")
     CostGrouping by;
+
+    @Option(names = "--host", paramLabel = "ID", description = "Only the calls read by this host's sidecar "
+            + "(taclog.host-id; PostgreSQL, where many hosts share one database).")
+    String host;
 
     @Option(names = "--breakdown", description = "Split every group by model.")
     boolean breakdown;
@@ -50,8 +56,14 @@ public final class CostCommand implements Callable<Integer> {
         TimeWindow w = window.window(options.zone(), now);
         List<CostRow> rows;
         try (Connection c = options.open(spec.commandLine().getErr())) {
-            rows = options.timed(spec.commandLine().getErr(),
-                    () -> new CostQuery(c, options.zone()).run(w, by, breakdown));
+            if ((host != null || by == CostGrouping.HOST) && !CostQuery.hasHosts(c)) {
+                throw new CliException(Main.USAGE, (host != null ? "--host" : "--by host") + ": a SQLite database "
+                        + "holds one sidecar's files and knows no host ids; hosts are a PostgreSQL database's, shared "
+                        + "by the sidecars of many hosts (docs/operations.md)");
+            }
+            CostQuery q = host == null ? new CostQuery(c, options.zone())
+                    : new CostQuery(c, options.zone()).ofHost(host);
+            rows = options.timed(spec.commandLine().getErr(), () -> q.run(w, by, breakdown));
         }
         print(spec.commandLine().getOut(), w, rows);
         return Main.OK;
@@ -68,6 +80,9 @@ public final class CostCommand implements Callable<Integer> {
             doc.put("window", win);
             doc.put("group_by", by.name().toLowerCase());
             doc.put("breakdown", breakdown);
+            if (host != null) {
+                doc.put("host", host);
+            }
             doc.put("rows", rows);
             doc.put("total", total);
             Tabular.printJson(out, doc);

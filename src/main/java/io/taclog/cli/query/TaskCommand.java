@@ -107,10 +107,14 @@ public final class TaskCommand implements Callable<Integer> {
                     + "`taclog query cost --by session`");
         }
         String digits = taskId.replaceAll("\\D", "");
-        List<Map<String, Object>> near = Rows.query(c, "SELECT task_id FROM tasks WHERE task_id LIKE ? "
-                + "ORDER BY detected_at DESC LIMIT 5", "%" + (digits.isEmpty() ? taskId : digits) + "%");
+        // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not; NULLS LAST is SQLite's own
+        // order of a descending sort, which PostgreSQL reverses
+        String like = (digits.isEmpty() ? taskId : digits).toLowerCase(java.util.Locale.ROOT)
+                .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        List<Map<String, Object>> near = Rows.query(c, "SELECT task_id FROM tasks WHERE lower(task_id) LIKE ? "
+                + "ESCAPE '\\' ORDER BY detected_at DESC NULLS LAST, task_id LIMIT 5", "%" + like + "%");
         if (near.isEmpty()) {
-            near = Rows.query(c, "SELECT task_id FROM tasks ORDER BY detected_at DESC LIMIT 5");
+            near = Rows.query(c, "SELECT task_id FROM tasks ORDER BY detected_at DESC NULLS LAST, task_id LIMIT 5");
         }
         String hint = near.isEmpty() ? "the database has no tasks"
                 : "known tasks include " + near.stream().map(m -> (String) m.get("task_id"))

@@ -1,5 +1,9 @@
 package io.taclog.sink.coordinator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taclog.ingest.LineClassifier;
 import io.taclog.model.Times;
 import io.taclog.model.coordinator.Stamp;
 import io.taclog.parse.tac8.JsonObj;
@@ -133,12 +137,37 @@ final class SpawnLoops {
             Sql.update(ctx, "INSERT INTO derived_episode_members(episode_id, member_id, joined_at) VALUES (?,?,?) "
                     + "ON CONFLICT DO NOTHING", episode, m, when.at());
         }
-        // the event lists every worker of the episode and why each joined
-        Sql.update(ctx, "UPDATE system_events SET details = json_set(details, '$.workers', (SELECT json_group_array("
-                + "member_id) FROM (SELECT member_id FROM derived_episode_members WHERE episode_id = ?1 ORDER BY "
-                + "joined_at, member_id) m), '$.spawns', (SELECT COUNT(*) FROM derived_episode_members WHERE "
-                + "episode_id = ?1), '$.rules', json_insert(COALESCE(json_extract(details, '$.rules'), json_array()), "
-                + "'$[#]', ?2)) WHERE source_key = ?3", episode, rule, eventKey);
+        listMembers(ctx, episode, rule, eventKey);
+    }
+
+    /**
+     * The event lists every worker of the episode and why each joined. Rewritten here rather than with SQL's
+     * json_set: PostgreSQL's JSON functions print their own spacing, and an event's details must read the same on
+     * both back ends. Keys keep their places; a spawn loop is rare, so reading the details back costs nothing.
+     */
+    private static void listMembers(WriteContext ctx, long episode, String rule, String eventKey) throws SQLException {
+        PreparedStatement ps = ctx.statement("SELECT member_id FROM derived_episode_members WHERE episode_id = ? "
+                + "ORDER BY joined_at, member_id");
+        ps.setLong(1, episode);
+        List<String> members = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                members.add(rs.getString(1));
+            }
+        }
+        String details = Sql.one(ctx, "SELECT details FROM system_events WHERE source_key = ?", eventKey);
+        ObjectNode d;
+        try {
+            d = (ObjectNode) LineClassifier.JSON.readTree(details);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | ClassCastException e) {
+            throw new SQLException("spawn_loop event " + eventKey + " has details that are not a JSON object", e);
+        }
+        ArrayNode workers = d.putArray("workers");
+        members.forEach(workers::add);
+        d.put("spawns", members.size());
+        JsonNode rules = d.get("rules");
+        (rules instanceof ArrayNode a ? a : d.putArray("rules")).add(rule);
+        Sql.update(ctx, "UPDATE system_events SET details = ? WHERE source_key = ?", d.toString(), eventKey);
     }
 
     /** The task's spawn-loop episode still open, or one whose last spawn is within the window. */

@@ -1,0 +1,6 @@
+-- Schema v22: text compares and sorts by code point.
+--
+-- SQLite's BINARY collation has always done so: nothing to change here. The PostgreSQL form of this migration
+-- gives every text column COLLATE "C", so that a database created with a linguistic locale sorts, groups and
+-- compares text as SQLite does (docs/operations.md, "PostgreSQL"). The number exists on both back ends so that one
+-- schema version means one schema.
