@@ -97,13 +97,17 @@ public final class CostQuery {
         }
         HourSpan span = HourSpan.of(window);
         boolean perModel = breakdown || by == CostGrouping.MODEL;
-        if (host == null && SettledCells.cover(db, span)) {
+        // in a zone a half or three quarters of an hour off UTC a local day starts inside an hour: its calls go to
+        // their days by the minute, which no hour cell can do
+        boolean byMinute = by.timeBucketed() && !HourSpan.daysStartOnTheHour(zone, window.from(), window.until());
+        if (host == null && !byMinute && SettledCells.cover(db, span)) {
             return fromSettledCells(span, by, perModel);
         }
         List<Cell> cells = new ArrayList<>();
         // the hourly cells do not know which file a call came from: one host's report reads its calls
-        boolean fromCells = host == null && span.wholeHours() && cellsKept();
-        try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells, host != null))) {
+        boolean fromCells = host == null && !byMinute && span.wholeHours() && cellsKept();
+        try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells, HourSpan.callCells(byMinute,
+                host != null)))) {
             if (fromCells) {
                 span.bind(ps);
             } else {
@@ -260,9 +264,8 @@ public final class CostQuery {
      * grouping by task or session, and then to cells already summed per worker: a join per call cost a report over
      * 32,000 calls 70 ms of its 100.
      */
-    private static String cellsSql(CostGrouping by, boolean fromCells, boolean ofHost) {
-        String cellsOfWindow = fromCells ? HourSpan.WINDOW_FROM_CELLS
-                : ofHost ? HourSpan.HOUR_CELLS_OF_HOST : HourSpan.HOUR_CELLS;
+    private static String cellsSql(CostGrouping by, boolean fromCells, String callCells) {
+        String cellsOfWindow = fromCells ? HourSpan.WINDOW_FROM_CELLS : callCells;
         String prorated = "CASE WHEN c.worker IN (SELECT worker_id FROM worker_sessions WHERE reported_cost_usd IS NOT "
                 + "NULL) THEN c.worker END";
         if (by == CostGrouping.TASK || by == CostGrouping.SESSION) {
@@ -437,9 +440,11 @@ public final class CostQuery {
      * The day, ISO week or month of an hour bucket ({@code 2026-02-02T05}, UTC) in the report's zone. Read by hand:
      * the general date parser and formatters cost a report in a fresh JVM more than its whole SQL.
      */
+    /** The local day, week or month of a cell's UTC hour ('YYYY-MM-DDTHH') or minute ('YYYY-MM-DDTHH:MM'). */
     private String timeKey(String hour, CostGrouping by) {
         LocalDateTime utc = LocalDateTime.of(Integer.parseInt(hour, 0, 4, 10), Integer.parseInt(hour, 5, 7, 10),
-                Integer.parseInt(hour, 8, 10, 10), Integer.parseInt(hour, 11, 13, 10), 0);
+                Integer.parseInt(hour, 8, 10, 10), Integer.parseInt(hour, 11, 13, 10),
+                hour.length() >= 16 ? Integer.parseInt(hour, 14, 16, 10) : 0);
         ZonedDateTime t = utc.atOffset(ZoneOffset.UTC).atZoneSameInstant(zone);
         return dayKey(t.toLocalDate(), by);
     }

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +29,39 @@ record HourSpan(String from, String fullFrom, String fullUntil, String until, St
             + "WHERE substr(a.timestamp, 1, 13) >= substr(?, 1, 13) AND substr(a.timestamp, 1, 13) <= substr(?, 1, 13) "
             + "AND a.timestamp >= ? AND a.timestamp < ? GROUP BY substr(a.timestamp, 1, 13), a.worker_id, a.model";
 
-    /** {@link #HOUR_CELLS} of the calls read from one host's files (a fifth parameter: the host id). */
-    static final String HOUR_CELLS_OF_HOST = HOUR_CELLS.replace(" GROUP BY ", " AND a.source_file_id IN "
-            + "(SELECT file_id FROM ingest_files WHERE host_id = ?) GROUP BY ");
+    /**
+     * The cells of the calls of a window: per hour ({@link #HOUR_CELLS}), or per minute where a local day starts
+     * inside an hour (a zone a half or three quarters of an hour off UTC), and of one host's files only (a fifth
+     * parameter: the host id).
+     */
+    static String callCells(boolean byMinute, boolean ofHost) {
+        String sql = byMinute ? HOUR_CELLS.replace("substr(a.timestamp, 1, 13) AS hour", "substr(a.timestamp, 1, 16) AS hour")
+                .replace("GROUP BY substr(a.timestamp, 1, 13)", "GROUP BY substr(a.timestamp, 1, 16)") : HOUR_CELLS;
+        return ofHost ? sql.replace(" GROUP BY ", " AND a.source_file_id IN (SELECT file_id FROM ingest_files "
+                + "WHERE host_id = ?) GROUP BY ") : sql;
+    }
+
+    /**
+     * Whether every local day of {@code zone} between the two instants (null: open) starts on a UTC hour, so that
+     * hour cells fall each in one local day. Offsets before 2000 are not asked: no call of an LLM is that old.
+     */
+    static boolean daysStartOnTheHour(ZoneId zone, Instant from, Instant until) {
+        java.time.zone.ZoneRules rules = zone.getRules();
+        Instant start = from == null || from.isBefore(EARLIEST_CALL) ? EARLIEST_CALL : from;
+        Instant end = until == null ? Instant.now().plus(Duration.ofDays(366)) : until;
+        if (rules.getOffset(start).getTotalSeconds() % 3600 != 0) {
+            return false;
+        }
+        for (var t = rules.nextTransition(start); t != null && t.getInstant().isBefore(end);
+             t = rules.nextTransition(t.getInstant())) {
+            if (t.getOffsetAfter().getTotalSeconds() % 3600 != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final Instant EARLIEST_CALL = Instant.parse("2000-01-01T00:00:00Z");
 
     /**
      * The window's cells from the hourly cells (schema v16) for its whole hours, and from the calls for the parts of

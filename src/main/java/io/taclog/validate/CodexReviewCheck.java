@@ -34,6 +34,7 @@ public final class CodexReviewCheck implements ContentCheck {
     private final Set<Long> verifiedFiles = new HashSet<>();
     private final Map<String, Long> offsetOf = new HashMap<>();
     private long untraceable;
+    private long fromCopies;
 
     @Override
     public String name() {
@@ -64,8 +65,10 @@ public final class CodexReviewCheck implements ContentCheck {
     @Override
     public List<String> compare(Connection db) throws SQLException {
         untraceable = 0;
+        fromCopies = 0;
         Map<Long, Set<String>> stored = new HashMap<>();
         Set<String> legacyStreams = new HashSet<>();
+        Set<String> places = new HashSet<>(); // side, session and place in the file of every hashed row
         try (PreparedStatement ps = db.prepareStatement("SELECT side, agent_session_id, source_line "
                 + "FROM codex_reviews");
              ResultSet rs = ps.executeQuery()) {
@@ -74,7 +77,13 @@ public final class CodexReviewCheck implements ContentCheck {
                 Long fileId = fileOf(line);
                 if (fileId == null) {
                     legacyStreams.add(rs.getString(1) + "\0" + rs.getString(2));
-                } else if (verifiedFiles.contains(fileId)) {
+                } else {
+                    String place = CodexReviewSeen.placeInFile(line);
+                    if (place != null) {
+                        places.add(rs.getString(1) + "\0" + rs.getString(2) + "\0" + place);
+                    }
+                }
+                if (fileId != null && verifiedFiles.contains(fileId)) {
                     stored.computeIfAbsent(fileId, k -> new HashSet<>())
                             .add(key(rs.getString(1), rs.getString(2), line));
                 }
@@ -86,7 +95,11 @@ public final class CodexReviewCheck implements ContentCheck {
             Set<String> have = stored.getOrDefault(fileId, Set.of());
             Set<Long> failedToStore = null;
             for (String k : want) {
-                if (have.contains(k)) {
+                if (have.contains(k) || have.contains(withoutHash(k))) {
+                    continue; // its row, or its row stored before the key had the line's hash
+                }
+                if (places.contains(stream(k) + "\0" + CodexReviewSeen.placeInFile(lineOf(k)))) {
+                    fromCopies++; // stored once, from another copy of the file read first
                     continue;
                 }
                 if (failedToStore == null) {
@@ -95,8 +108,7 @@ public final class CodexReviewCheck implements ContentCheck {
                 if (failedToStore.contains(offsetOf.get(k))) {
                     continue; // quarantined: the ledger accounts for it as a rejected line
                 }
-                String stream = k.substring(0, k.lastIndexOf('\0'));
-                if (legacyStreams.contains(stream)) {
+                if (legacyStreams.contains(stream(k))) {
                     untraceable++;
                 } else {
                     problems.add("the review line " + describe(k) + " of file " + fileId
@@ -104,13 +116,29 @@ public final class CodexReviewCheck implements ContentCheck {
                 }
             }
             for (String k : have) {
-                if (!want.contains(k)) {
+                if (!want.contains(k) && want.stream().noneMatch(w -> withoutHash(w).equals(k))) {
                     problems.add("codex_reviews holds " + describe(k) + ", which no line of file " + fileId
                             + " gives");
                 }
             }
         }
         return problems;
+    }
+
+    /** Side and session of a key. */
+    private static String stream(String key) {
+        return key.substring(0, key.lastIndexOf('\0'));
+    }
+
+    /** The source line of a key. */
+    private static String lineOf(String key) {
+        return key.substring(key.lastIndexOf('\0') + 1);
+    }
+
+    /** A key as it was stored before the source line had the line's hash: {@code <file id>:<offset>}. */
+    private static String withoutHash(String key) {
+        int hash = key.lastIndexOf(':');
+        return CodexReviewSeen.placeInFile(lineOf(key)) == null ? key : key.substring(0, hash);
     }
 
     /** The file generation a v17 key names ({@code <file id>:<offset>}); null for a key stored before v17. */
@@ -132,8 +160,16 @@ public final class CodexReviewCheck implements ContentCheck {
 
     @Override
     public List<String> notes() {
-        return untraceable == 0 ? List.of() : List.of(String.format("%d Codex review line(s) of streams whose "
-                + "review rows were stored before schema v17 cannot be traced to a row (those rows are keyed by "
-                + "their time, not by their line)", untraceable));
+        List<String> notes = new ArrayList<>();
+        if (untraceable > 0) {
+            notes.add(String.format("%d Codex review line(s) of streams whose review rows were stored before schema "
+                    + "v17 cannot be traced to a row (those rows are keyed by their time, not by their line)",
+                    untraceable));
+        }
+        if (fromCopies > 0) {
+            notes.add(String.format("%d Codex review line(s) of copies of a rollout are stored once, from the copy "
+                    + "read first", fromCopies));
+        }
+        return notes;
     }
 }

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +95,63 @@ class CostQueryCellsIT {
         List<String> out = new ArrayList<>();
         rows.forEach(r -> out.add(r.key() + "/" + r.model()));
         return out;
+    }
+
+    /**
+     * In a zone a half or three quarters of an hour off UTC a local day starts inside an hour: each call counts on the
+     * local day of its own time, as ccusage's daily report puts it, not on the day its UTC hour starts in. The oracle
+     * is the calls themselves, dated one by one here.
+     */
+    @Test
+    void everyCallCountsOnItsOwnLocalDayInZonesOffTheHour() throws Exception {
+        // and a zone whose midnight falls at half past the UTC hour holding most calls on both sides of the half
+        Map<String, Object> busiest = Sql.rows(kept, "SELECT substr(timestamp, 12, 2) AS h, COUNT(*) AS n FROM api_calls "
+                + "GROUP BY substr(timestamp, 1, 13) HAVING MIN(substr(timestamp, 15, 2)) < '30' "
+                + "AND MAX(substr(timestamp, 15, 2)) >= '30' ORDER BY n DESC LIMIT 1").get(0);
+        int halfPast = Integer.parseInt((String) busiest.get("h")) * 3600 + 1800;
+        ZoneId midnightInsideAnHour = java.time.ZoneOffset.ofTotalSeconds(halfPast <= 12 * 3600 ? -halfPast
+                : 24 * 3600 - halfPast);
+        List<ZoneId> zones = List.of(midnightInsideAnHour, ZoneId.of("Asia/Kolkata"), ZoneId.of("Asia/Kathmandu"),
+                ZoneId.of("America/St_Johns"), ZoneId.of("UTC"), ZoneId.of("Europe/Paris"));
+        int checked = 0;
+        try (Connection c = Sql.connect(kept)) {
+            List<Map<String, Object>> calls = Sql.rows(kept, "SELECT timestamp, estimated_cost_usd FROM api_calls");
+            for (ZoneId zone : zones) {
+                for (TimeWindow w : List.of(TimeWindow.ALL, TimeWindow.of("2026-01-05", "2026-01-20", zone))) {
+                    for (CostGrouping by : List.of(CostGrouping.DAY, CostGrouping.WEEK, CostGrouping.MONTH)) {
+                        Map<String, long[]> expectedCalls = new java.util.TreeMap<>();
+                        Map<String, Double> expectedUsd = new java.util.TreeMap<>();
+                        for (Map<String, Object> call : calls) {
+                            java.time.Instant at = java.time.Instant.parse((String) call.get("timestamp"));
+                            if (w.from() != null && at.isBefore(w.from()) || w.until() != null && !at.isBefore(w.until())) {
+                                continue;
+                            }
+                            java.time.LocalDate d = at.atZone(zone).toLocalDate();
+                            String key = switch (by) {
+                                case WEEK -> d.get(java.time.temporal.IsoFields.WEEK_BASED_YEAR) + "-W" + String.format(java.util.Locale.ROOT, 
+                                        "%02d", d.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+                                case MONTH -> d.toString().substring(0, 7);
+                                default -> d.toString();
+                            };
+                            expectedCalls.computeIfAbsent(key, k -> new long[1])[0]++;
+                            Object usd = call.get("estimated_cost_usd");
+                            expectedUsd.merge(key, usd == null ? 0.0 : ((Number) usd).doubleValue(), Double::sum);
+                        }
+                        List<CostRow> rows = new CostQuery(c, zone).run(w, by, false);
+                        String what = by + " in " + zone + " over " + w;
+                        assertEquals(expectedCalls.keySet(), rows.stream().map(CostRow::key)
+                                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)), what);
+                        for (CostRow r : rows) {
+                            assertEquals(expectedCalls.get(r.key())[0], r.calls(), what + ": calls of " + r.key());
+                            assertEquals(expectedUsd.get(r.key()), r.estimatedUsd(), 1e-9, what + ": estimate of "
+                                    + r.key());
+                            checked++;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 100, "rows checked: " + checked);
     }
 
     @Test

@@ -107,7 +107,7 @@ public final class CodexRolloutHandler implements RecordHandler {
                 }
                 if ("review".equals(p.path("source").path("subagent").asText(null))) {
                     ctx.state().put(REVIEW_AGENT, true);
-                    out.add(new CodexReviewSeen(ref(sid, ctx), at, timeSource, cwd, true, reviewLine(ctx)));
+                    out.add(new CodexReviewSeen(ref(sid, ctx), at, timeSource, cwd, true, reviewLine(r, ctx)));
                 }
             }
             case "turn_context" -> {
@@ -128,7 +128,7 @@ public final class CodexRolloutHandler implements RecordHandler {
                     ctx.state().put(IN_REVIEW, true);
                     ThreadUsage.startReview(ctx.state());
                     return LineOutcome.rows(new CodexReviewSeen(ref(sid, ctx), at, timeSource,
-                            ctx.state().path(CWD).asText(null), false, reviewLine(ctx)));
+                            ctx.state().path(CWD).asText(null), false, reviewLine(r, ctx)));
                 }
                 if ("exited_review_mode".equals(ptype)) {
                     ctx.state().remove(IN_REVIEW);
@@ -195,11 +195,14 @@ public final class CodexRolloutHandler implements RecordHandler {
     }
 
     /**
-     * A review line's identity: its place in its file. Not its time: the review lines of one batch that carry no
-     * readable time all get the batch's read time, and would be one row.
+     * A review line's identity: its place in its file and its content. Not its time: the review lines of one batch
+     * that carry no readable time all get the batch's read time, and would be one row. The hash tells a copy of the
+     * file (the same line at the same place) from another file of the same session.
      */
-    private static String reviewLine(ParseContext ctx) {
-        return CodexReviewSeen.sourceLine(ctx.file().fileId(), ctx.lineOffset());
+    private static String reviewLine(JsonNode line, ParseContext ctx) {
+        byte[] text = line.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return CodexReviewSeen.sourceLine(ctx.file().fileId(), ctx.lineOffset(),
+                io.taclog.source.Hashes.sha256Prefix(text, 0, text.length, 8));
     }
 
     /** Whether this line belongs to a review thread (the sub-agent's file, or the parent in review mode). */

@@ -42,6 +42,9 @@ public final class CodexReviewWriter implements FactWriter<CodexReviewSeen> {
         String me = f.stream().agentSessionId();
         String side = f.reviewAgent() ? "review" : "parent";
         String at = Times.format(f.at());
+        if (storedFromACopy(side, me, f.sourceLine(), ctx)) {
+            return; // the same line of the same session, read from another copy of the file first
+        }
         // keyed by the line, not by its time: lines without a time of their own share their batch's read time
         PreparedStatement insert = ctx.statement("INSERT INTO codex_reviews(side, agent_session_id, source_line, at, "
                 + "cwd) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING");
@@ -72,6 +75,28 @@ public final class CodexReviewWriter implements FactWriter<CodexReviewSeen> {
         String parent = f.reviewAgent() ? partner[0] : me;
         String review = f.reviewAgent() ? me : partner[0];
         fileUnderParent(workerOf(review, ctx), workerOf(parent, ctx), ctx);
+    }
+
+    /**
+     * Whether this line's review is stored already from a copy of its file: a row of the same side and session at the
+     * same place with the same hash, under another file id. A session's rows are few, so the pattern is cheap.
+     */
+    private static boolean storedFromACopy(String side, String session, String sourceLine, WriteContext ctx)
+            throws SQLException {
+        String place = CodexReviewSeen.placeInFile(sourceLine);
+        if (place == null) {
+            return false;
+        }
+        PreparedStatement ps = ctx.statement("SELECT 1 FROM codex_reviews WHERE side = ? AND agent_session_id = ? "
+                + "AND source_line <> ? AND substr(source_line, length(source_line) - ? + 1) = ? LIMIT 1");
+        ps.setString(1, side);
+        ps.setString(2, session);
+        ps.setString(3, sourceLine);
+        ps.setInt(4, place.length() + 1);
+        ps.setString(5, ":" + place);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
     }
 
     /**

@@ -274,8 +274,45 @@ class CodexReviewIT {
             throw new AssertionError(e);
         }
         assertEquals(before, Sql.rows(db, "SELECT rowid, * FROM codex_reviews ORDER BY rowid"));
-        assertTrue(before.stream().allMatch(r -> String.valueOf(r.get("source_line")).matches("\\d+:\\d+")),
-                "keyed '<file id>:<offset>': " + before);
+        assertTrue(before.stream().allMatch(r -> String.valueOf(r.get("source_line"))
+                .matches("\\d+:\\d+:[0-9a-f]{16}")), "keyed '<file id>:<offset>:<line hash>': " + before);
+    }
+
+    @Test
+    void copiesOfARolloutGiveItsReviewsOnceAndValidateAccountsForEveryCopy() throws IOException {
+        Path logs = Files.createDirectories(tmp.resolve("copies"));
+        for (String dir : List.of("a", "b", "c")) { // three copies: a backup directory beside the live one, say
+            Files.createDirectories(logs.resolve(dir));
+            Files.copy(sample(CURATED), logs.resolve(dir).resolve(CURATED));
+        }
+        Path db = tmp.resolve("copies.db");
+        try (TranscriptHarness h = TranscriptHarness.db(db).watch(logs).set("taclog.batch.max-lines", "7").start()) {
+            h.pump();
+            assertEquals(3L, Sql.scalar(db, "SELECT COUNT(*) FROM ingest_files"), "three files read");
+            assertEquals(6L, Sql.scalar(db, "SELECT COUNT(*) FROM codex_reviews"), "six review lines, once each");
+            assertEquals(1L, Sql.scalar(db, "SELECT COUNT(DISTINCT substr(source_line, 1, instr(source_line, ':'))) "
+                    + "FROM codex_reviews"), "all from the copy read first");
+            Validator.Report report = h.validate();
+            assertTrue(report.ok(), "validate: " + report);
+            assertTrue(report.notes().contains("12 Codex review line(s) of copies of a rollout are stored once, from "
+                    + "the copy read first"), report.notes().toString());
+        }
+    }
+
+    @Test
+    void rowsStoredBeforeTheKeyHadTheLinesHashStillAnswerForTheirLines() throws IOException {
+        Path db = ingestCurated("unhashed", null);
+        Sql.exec(db, "UPDATE codex_reviews SET source_line = substr(source_line, 1, length(source_line) - 17)");
+        assertTrue(Sql.rows(db, "SELECT source_line FROM codex_reviews").stream()
+                .allMatch(r -> String.valueOf(r.get("source_line")).matches("\\d+:\\d+")), "as schema v17 wrote them");
+        try (TranscriptHarness h = TranscriptHarness.db(db).watch(tmp.resolve("unhashed")).start()) {
+            Validator.Report report = h.validate();
+            assertTrue(report.ok(), "validate over rows without the hash: " + report);
+        }
+        Sql.exec(db, "DELETE FROM codex_reviews WHERE rowid = (SELECT MAX(rowid) FROM codex_reviews)");
+        try (TranscriptHarness h = TranscriptHarness.db(db).watch(tmp.resolve("unhashed")).start()) {
+            assertTrue(!h.validate().ok(), "and a lost one is still found");
+        }
     }
 
     @Test
