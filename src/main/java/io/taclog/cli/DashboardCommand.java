@@ -1,5 +1,6 @@
 package io.taclog.cli;
 
+import io.taclog.app.Databases;
 import io.taclog.config.ConfigKeys;
 import io.taclog.config.TaclogConfig;
 import io.taclog.dashboard.DashboardServer;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = "Serve the web dashboard over the database (read-only) until stopped (SIGTERM/Ctrl-C).")
 public final class DashboardCommand implements Callable<Integer> {
 
-    @Option(names = "--db", paramLabel = "PATH", description = "SQLite database (default: taclog.db of --config).")
+    @Option(names = "--db", paramLabel = "PATH", description = "SQLite database, or a jdbc:postgresql:// URL "
+            + "(default: taclog.db of --config).")
     Path db;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file (taclog.db, taclog.dashboard.*).")
@@ -51,7 +53,6 @@ public final class DashboardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new LinkedHashMap<>();
-        SqliteOnlyCommand.refuse(db, "taclog dashboard");
         if (db != null) {
             overrides.put(ConfigKeys.DB.name(), db.toString());
         }
@@ -70,7 +71,7 @@ public final class DashboardCommand implements Callable<Integer> {
         TaclogConfig c = TaclogConfig.load(Optional.ofNullable(config), overrides);
         ZoneId zone = tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
         DashboardSettings settings = settings(c, zone);
-        try (Connection check = ReadOnlyDb.open(settings.db())) {
+        try (Connection check = ReadOnlyDb.open(c, false)) {
             // a missing, locked, older or newer database is refused here, with the queries' messages
             check.isValid(1);
         }
@@ -78,7 +79,7 @@ public final class DashboardCommand implements Callable<Integer> {
         try (DashboardServer server = start(settings)) {
             Thread hook = new Thread(stop::countDown, "taclog-dashboard-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            spec.commandLine().getOut().println("taclog dashboard of " + settings.db() + " at " + server.url()
+            spec.commandLine().getOut().println("taclog dashboard of " + settings.databaseName() + " at " + server.url()
                     + (settings.token().isPresent() ? " (open " + server.url() + "login?token=... once)" : ""));
             spec.commandLine().getOut().flush();
             stop.await();
@@ -86,16 +87,27 @@ public final class DashboardCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** The dashboard's settings from the configuration; a bad combination (no token off loopback) is a usage error. */
+    /**
+     * The dashboard's settings from the configuration; a bad combination (no token off loopback, archives asked
+     * for on PostgreSQL) is a usage error.
+     */
     public static DashboardSettings settings(TaclogConfig c, ZoneId zone) {
         String token = c.get(ConfigKeys.DASHBOARD_TOKEN);
         if (token.isEmpty() && System.getenv("TACLOG_DASHBOARD_TOKEN") != null) {
             token = System.getenv("TACLOG_DASHBOARD_TOKEN");
         }
+        boolean postgres = Databases.isPostgres(c);
+        if (postgres && c.isSet(ConfigKeys.DASHBOARD_ARCHIVES) && c.get(ConfigKeys.DASHBOARD_ARCHIVES)) {
+            // by default the key is simply off on PostgreSQL (no archive can exist there); asked for, it is refused
+            // rather than ignored, as queries refuse --include-archives
+            throw new CliException(Main.USAGE, ConfigKeys.DASHBOARD_ARCHIVES.name() + "=true: monthly archives are "
+                    + "SQLite-only and a PostgreSQL database has none; remove the key or set it to false");
+        }
         try {
             return new DashboardSettings(c.get(ConfigKeys.DB), c.get(ConfigKeys.DASHBOARD_ADDRESS),
                     c.get(ConfigKeys.DASHBOARD_PORT), Optional.of(token), zone, c.get(ConfigKeys.ALERTS_DAILY_BUDGET),
-                    c.get(ConfigKeys.DASHBOARD_RATE), c.get(ConfigKeys.DASHBOARD_ARCHIVES));
+                    c.get(ConfigKeys.DASHBOARD_RATE), c.get(ConfigKeys.DASHBOARD_ARCHIVES) && !postgres,
+                    postgres ? Databases.postgres(c) : null);
         } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, e.getMessage());
         }

@@ -457,7 +457,8 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> DASHBOARD_ARCHIVES = key("taclog.dashboard.include-archives", "true",
             "true or false", RARE, "Whether the dashboard also reads the months moved to archive files (as queries do "
                     + "with --include-archives): its pages then answer as before the archiving. A report that reads "
-                    + "archives prorates calls, not cells: slower over long windows.", Parsers::bool);
+                    + "archives prorates calls, not cells: slower over long windows. SQLite only: on a PostgreSQL "
+                    + "database (which has no archives) it is off, and true given is refused.", Parsers::bool);
 
     /** All keys, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(DB, DB_USER, DB_PASSWORD_FILE, HOST_ID, DB_CONVERSATIONS, DB_CONVERSATIONS_SPOOL_MAX,

@@ -22,10 +22,13 @@ public final class TaclogConfig {
     private final Map<String, String> values;
     private final Map<String, Object> parsed = new LinkedHashMap<>();
     private final Map<String, String> passThrough;
+    /** The keys a file or a flag gave (the others have their defaults). */
+    private final java.util.Set<String> given;
 
-    private TaclogConfig(Map<String, String> values, Map<String, String> passThrough) {
+    private TaclogConfig(Map<String, String> values, Map<String, String> passThrough, java.util.Set<String> given) {
         this.values = values;
         this.passThrough = passThrough;
+        this.given = java.util.Set.copyOf(given);
         for (ConfigKey<?> k : ConfigKeys.ALL) {
             parsed.put(k.name(), k.parse(values.get(k.name())));
         }
@@ -43,6 +46,7 @@ public final class TaclogConfig {
             values.put(k.name(), k.defaultValue());
         }
         Map<String, String> passThrough = new TreeMap<>();
+        java.util.Set<String> given = new java.util.HashSet<>();
         if (file.isPresent()) {
             Path f = file.get();
             if (!Files.isRegularFile(f)) {
@@ -60,6 +64,7 @@ public final class TaclogConfig {
                 ConfigKey<?> k = find(name);
                 if (k != null) {
                     values.put(name, k.pathValued() ? resolvePaths(base, v) : v);
+                    given.add(name);
                 } else if (name.startsWith("taclog.")) {
                     throw unknown(name, v);
                 } else {
@@ -75,9 +80,10 @@ public final class TaclogConfig {
                 passThrough.put(e.getKey(), e.getValue());
             } else {
                 values.put(e.getKey(), e.getValue());
+                given.add(e.getKey());
             }
         }
-        return new TaclogConfig(values, passThrough);
+        return new TaclogConfig(values, passThrough, given);
     }
 
     public static TaclogConfig defaults() {
@@ -116,6 +122,11 @@ public final class TaclogConfig {
         return (T) parsed.get(key.name());
     }
 
+    /** Whether the file or a flag gave the key (rather than it having its default). */
+    public boolean isSet(ConfigKey<?> key) {
+        return given.contains(key.name());
+    }
+
     /** The raw text of a key after defaults, file and overrides. */
     public String raw(ConfigKey<?> key) {
         return values.get(key.name());
@@ -138,6 +149,8 @@ public final class TaclogConfig {
     public TaclogConfig with(Map<String, String> changes) {
         Map<String, String> v = new LinkedHashMap<>(values);
         v.putAll(changes);
-        return new TaclogConfig(v, passThrough);
+        java.util.Set<String> g = new java.util.HashSet<>(given);
+        g.addAll(changes.keySet());
+        return new TaclogConfig(v, passThrough, g);
     }
 }

@@ -75,7 +75,7 @@ public final class DashboardData {
         out.put("now", Times.format(now));
         out.put("zone", zone.getId());
         out.put("sessions", Rows.query(c, "SELECT s.session_id, s.started_at, s.ended_at, s.exit_reason, s.hostname, "
-                + "s.pid, s.last_seen_at, s.ended_at IS NULL AS active, "
+                + "s.pid, s.last_seen_at, CASE WHEN s.ended_at IS NULL THEN 1 ELSE 0 END AS active, " // 1/0 on both back ends
                 + "(SELECT COUNT(*) FROM worker_sessions w WHERE w.session_id = s.session_id) AS workers, "
                 + "(SELECT COUNT(*) FROM worker_sessions w WHERE w.session_id = s.session_id "
                 + "AND w.status IN ('spawned', 'running')) AS workers_running, "
@@ -92,7 +92,7 @@ public final class DashboardData {
                 + "ORDER BY timestamp DESC, event_id DESC LIMIT 15"));
         out.put("episodes", Rows.query(c, "SELECT kind, subject_id, opened_at, last_member_at, "
                 + "(SELECT COUNT(*) FROM derived_episode_members m WHERE m.episode_id = d.episode_id) AS members "
-                + "FROM derived_episodes d WHERE closed_at IS NULL ORDER BY opened_at DESC LIMIT 20"));
+                + "FROM derived_episodes d WHERE closed_at IS NULL ORDER BY opened_at DESC, episode_id DESC LIMIT 20"));
         out.put("ingest", ingest(c, now));
         return out;
     }
@@ -290,8 +290,11 @@ public final class DashboardData {
             throws SQLException {
         String like = text == null ? null : "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 + "%";
-        String where = "WHERE (? IS NULL OR status = ?) AND (? IS NULL OR task_id LIKE ? ESCAPE '\\' "
-                + "OR title LIKE ? ESCAPE '\\')";
+        // Case ignored on both back ends: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's does not, so
+        // both sides are lower()ed (each back end folds the same way on both sides; SQLite's lower() folds ASCII
+        // only, PostgreSQL's every letter). A NULL parameter is typed: PostgreSQL cannot infer the type of "? IS NULL".
+        String where = "WHERE (CAST(? AS TEXT) IS NULL OR status = ?) AND (CAST(? AS TEXT) IS NULL "
+                + "OR lower(task_id) LIKE lower(?) ESCAPE '\\' OR lower(title) LIKE lower(?) ESCAPE '\\')";
         long total = Rows.lng(Rows.one(c, "SELECT COUNT(*) AS n FROM tasks " + where, status, status, like, like,
                 like).get("n"));
         List<Map<String, Object>> rows = Rows.query(c, "SELECT t.task_id, t.title, t.status, t.source, t.detected_at, "
@@ -353,10 +356,10 @@ public final class DashboardData {
                 + "FROM conversations WHERE worker_id IN (SELECT value FROM json_each(?)) AND parent_tool_use_id IS "
                 + "NOT NULL GROUP BY worker_id, parent_tool_use_id) s LEFT JOIN conversations u "
                 + "ON u.worker_id = s.worker_id AND u.dedup_key = 'tu:' || s.parent_tool_use_id "
-                + "ORDER BY s.started_at", json));
+                + "ORDER BY s.started_at, s.worker_id, s.parent_tool_use_id", json));
         List<Map<String, Object>> tools = Rows.query(c, "SELECT worker_id, tool_name, called_at, answered_at, "
                 + "tool_success, unanswered, tool_latency_ms, is_sidechain, call_conversation_id FROM tool_calls "
-                + "WHERE worker_id IN (SELECT value FROM json_each(?)) ORDER BY called_at LIMIT ?", json,
+                + "WHERE worker_id IN (SELECT value FROM json_each(?)) ORDER BY called_at, call_conversation_id LIMIT ?", json,
                 MAX_TIMELINE_TOOLS + 1);
         out.put("tools_truncated", tools.size() > MAX_TIMELINE_TOOLS);
         out.put("tools", tools.subList(0, Math.min(tools.size(), MAX_TIMELINE_TOOLS)));
@@ -421,7 +424,7 @@ public final class DashboardData {
         }
         Map<String, Long> callByMessage = new HashMap<>();
         for (Map<String, Object> a : Rows.query(c, "SELECT call_id, message_id FROM api_calls WHERE worker_id = ? "
-                + "AND message_id IS NOT NULL", workerId)) {
+                + "AND message_id IS NOT NULL ORDER BY call_id", workerId)) { // a message's first call, on both
             callByMessage.putIfAbsent((String) a.get("message_id"), Rows.lng(a.get("call_id")));
         }
         Map<String, Map<String, Object>> calls = new HashMap<>();
@@ -530,8 +533,18 @@ public final class DashboardData {
      */
     public Map<String, Object> search(Connection c, String text, String taskId, int page, int size)
             throws SQLException {
-        SearchQuery.Result r = new SearchQuery(c).run(SearchQuery.Request.of(text).withTask(taskId)
-                .withOrder(SearchQuery.Order.NEWEST).withPage(size, (page - 1) * size).withMarks(MARK_OPEN, MARK_CLOSE));
+        SearchQuery.Result r;
+        try {
+            r = new SearchQuery(c).run(SearchQuery.Request.of(text).withTask(taskId).withOrder(SearchQuery.Order.NEWEST)
+                    .withPage(size, (page - 1) * size).withMarks(MARK_OPEN, MARK_CLOSE));
+        } catch (SQLException e) {
+            if (io.taclog.sink.dialect.Dialect.of(c).isMissingFeature(e)) {
+                throw searchUnavailable(e);
+            }
+            throw e;
+        } catch (io.taclog.app.Databases.SqliteOnly e) {
+            throw searchUnavailable(e);
+        }
         Map<Long, Map<String, Object>> extra = new HashMap<>();
         if (!r.hits().isEmpty()) {
             StringBuilder ids = new StringBuilder("[");
@@ -575,6 +588,17 @@ public final class DashboardData {
         return out;
     }
 
+    /**
+     * The answer when the search asks for what this back end does not have: on PostgreSQL, full-text search is not
+     * built yet ({@link SearchQuery} reads SQLite's FTS5 index). Asked of every search, not decided up front, so the
+     * page searches as soon as {@link SearchQuery} works on PostgreSQL.
+     */
+    private static HttpProblem searchUnavailable(Exception e) {
+        org.slf4j.LoggerFactory.getLogger(DashboardData.class).debug("search unavailable: {}", e.getMessage());
+        return new HttpProblem(501, "search is not available on PostgreSQL in this build: full-text search is "
+                + "SQLite-only for now (docs/dashboard.md, \"PostgreSQL\")");
+    }
+
     // --- performance ------------------------------------------------------------------------------------------
 
     /**
@@ -599,7 +623,8 @@ public final class DashboardData {
                 + "AS tokens_output, group_concat(duration_ms) AS durations, group_concat(CASE WHEN tokens_per_second "
                 + "IS NOT NULL THEN tokens_per_second WHEN duration_ms > 0 THEN tokens_output * 1000.0 / duration_ms "
                 + "END) AS rates, group_concat(time_to_first_token_ms) AS ttft, COALESCE(SUM(success = 0), 0) AS failed "
-                + "FROM api_calls WHERE timestamp >= ? AND timestamp < ? GROUP BY model", w.fromText(), w.untilText())) {
+                + "FROM api_calls WHERE timestamp >= ? AND timestamp < ? GROUP BY model ORDER BY model", w.fromText(),
+                w.untilText())) { // by model: the order of models with as many calls (the stable sort below keeps it)
             double[] d = sorted((String) r.remove("durations"));
             double[] rate = sorted((String) r.remove("rates"));
             double[] ttft = sorted((String) r.remove("ttft"));

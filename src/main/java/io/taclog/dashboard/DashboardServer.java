@@ -79,6 +79,11 @@ public final class DashboardServer implements AutoCloseable {
     private static final Set<String> TASK_STATUSES = Set.of("detected", "assigned", "active", "completed", "failed",
             "pending", "blocked");
 
+    /** Read connections the requests share (SQLite: opened read-only; PostgreSQL: a read-only HikariCP pool). */
+    static final int READERS = 4;
+    /** How often the live feed asks the database whether something was committed. */
+    static final long LIVE_MILLIS = 250;
+
     private final DashboardSettings settings;
     private final ReadPool pool;
     private final LiveFeed live;
@@ -95,8 +100,10 @@ public final class DashboardServer implements AutoCloseable {
     private DashboardServer(DashboardSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.pool = new ReadPool(settings.db(), 4, settings.includeArchives());
-        this.live = new LiveFeed(settings.db(), 250);
+        this.pool = settings.isPostgres() ? ReadPool.postgres(settings.postgres(), READERS)
+                : new ReadPool(settings.db(), READERS, settings.includeArchives());
+        this.live = settings.isPostgres() ? LiveFeed.postgres(settings.postgres(), LIVE_MILLIS)
+                : new LiveFeed(settings.db(), LIVE_MILLIS);
         this.data = new DashboardData(settings.zone(), settings.dailyBudgetUsd());
         this.limiter = new RateLimiter(settings.requestsPerMinute());
         this.json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -455,6 +462,7 @@ public final class DashboardServer implements AutoCloseable {
             case 404 -> "Not found";
             case 405 -> "Method not allowed";
             case 429 -> "Too many requests";
+            case 501 -> "Not available";
             case 503 -> "Busy";
             default -> "Error " + status;
         };

@@ -1,5 +1,6 @@
 package io.taclog.dashboard;
 
+import io.taclog.sink.dialect.PostgresTarget;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -18,10 +19,13 @@ import java.util.Optional;
  * @param dailyBudgetUsd today's budget shown on the overview ({@code taclog.alerts.daily-budget-usd})
  * @param requestsPerMinute the most requests one client address may make in a minute (HTTP 429 beyond)
  * @param includeArchives whether the pages also read the months moved to archive files
- *     ({@code taclog.dashboard.include-archives})
+ *     ({@code taclog.dashboard.include-archives}); always false on PostgreSQL, which has no archives
+ * @param postgres the PostgreSQL database with its credentials when {@code db} is a {@code jdbc:postgresql:} URL
+ *     (null: taken from the URL and the environment, TACLOG_DB_USER and TACLOG_DB_PASSWORD); null for a SQLite file
  */
 public record DashboardSettings(Path db, String address, int port, Optional<String> token, ZoneId zone,
-                                Optional<Double> dailyBudgetUsd, int requestsPerMinute, boolean includeArchives) {
+                                Optional<Double> dailyBudgetUsd, int requestsPerMinute, boolean includeArchives,
+                                PostgresTarget postgres) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 7433;
@@ -50,6 +54,30 @@ public record DashboardSettings(Path db, String address, int port, Optional<Stri
         if (requestsPerMinute < 1) {
             throw new IllegalArgumentException("requests per minute must be at least 1");
         }
+        if (PostgresTarget.isPostgres(db)) {
+            includeArchives = false; // archiving is SQLite-only: a PostgreSQL database has no archived months
+            if (postgres == null) {
+                postgres = PostgresTarget.of(db, "", null, "", System.getenv());
+            }
+        } else {
+            postgres = null;
+        }
+    }
+
+    /** Settings of a SQLite file, or of a PostgreSQL URL with the credentials of the environment. */
+    public DashboardSettings(Path db, String address, int port, Optional<String> token, ZoneId zone,
+                             Optional<Double> dailyBudgetUsd, int requestsPerMinute, boolean includeArchives) {
+        this(db, address, port, token, zone, dailyBudgetUsd, requestsPerMinute, includeArchives, null);
+    }
+
+    /** Whether the database is a PostgreSQL one. */
+    public boolean isPostgres() {
+        return postgres != null;
+    }
+
+    /** The database for messages: the file, or the URL as written. */
+    public String databaseName() {
+        return postgres != null ? postgres.url() : db.toString();
     }
 
     /** Settings that read the archived months too (the default). */

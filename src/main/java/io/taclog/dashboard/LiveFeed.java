@@ -2,6 +2,8 @@ package io.taclog.dashboard;
 
 import io.javalin.http.sse.SseClient;
 import io.taclog.sink.ReadOnlyDatabase;
+import io.taclog.sink.dialect.Dialect;
+import io.taclog.sink.dialect.PostgresTarget;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * fetches its data again. So the database is probed at the same rate however many pages are open, and a page hears
  * of a commit within one interval. A page that loses the connection (the sidecar restarting with
  * {@code taclog run --dashboard}) is reconnected by the browser's EventSource and refreshes on reconnect.
+ *
+ * <p>On PostgreSQL the probe is the server's transaction snapshot ({@link Dialect#changeCounter()}), on a connection
+ * of its own in autocommit: it changes whenever a transaction starts writing or ends, so a commit of any sidecar of
+ * the fleet (a row added or one updated in place) is seen at the first look after it, and no table is read.
  */
 public final class LiveFeed implements AutoCloseable {
 
@@ -29,17 +35,33 @@ public final class LiveFeed implements AutoCloseable {
     /** A comment this often keeps proxies and the browser from closing an idle stream. */
     private static final long HEARTBEAT_MILLIS = 15_000;
 
-    private final Path db;
+    /** Opens the probe's connection (again after a failure). */
+    public interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    private final Opener opener;
     private final long intervalMillis;
     private final List<SseClient> clients = new CopyOnWriteArrayList<>();
     private final AtomicLong version = new AtomicLong();
     private final Thread thread;
     private volatile boolean stopped;
     private Connection connection;
-    private long lastDataVersion = -1;
+    private String probe;
+    /** The counter's value at the last look; null before the first (or after a failure). */
+    private String lastDataVersion;
 
     public LiveFeed(Path db, long intervalMillis) {
-        this.db = db;
+        this(() -> ReadOnlyDatabase.open(db, 1000), intervalMillis);
+    }
+
+    /** A feed over a PostgreSQL database (a read-only connection in autocommit). */
+    public static LiveFeed postgres(PostgresTarget target, long intervalMillis) {
+        return new LiveFeed(() -> target.connect(true), intervalMillis);
+    }
+
+    public LiveFeed(Opener opener, long intervalMillis) {
+        this.opener = opener;
         this.intervalMillis = intervalMillis;
         this.thread = new Thread(this::loop, "taclog-dashboard-live");
         this.thread.setDaemon(true);
@@ -96,18 +118,20 @@ public final class LiveFeed implements AutoCloseable {
     private boolean changed() {
         try {
             if (connection == null) {
-                connection = ReadOnlyDatabase.open(db, 1000);
+                connection = opener.open();
+                probe = Dialect.of(connection).changeCounter();
             }
-            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA data_version")) {
-                long v = rs.next() ? rs.getLong(1) : 0;
-                boolean changed = lastDataVersion >= 0 && v != lastDataVersion;
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(probe)) {
+                String v = rs.next() ? rs.getString(1) : "";
+                boolean changed = lastDataVersion != null && !v.equals(lastDataVersion);
                 lastDataVersion = v;
                 return changed;
             }
         } catch (SQLException e) {
-            // the file is gone or being replaced: open it again next time, and let pages refresh then
+            // the file is gone or being replaced, the server restarting: open it again next time, and let pages
+            // refresh then
             closeConnection();
-            lastDataVersion = -1;
+            lastDataVersion = null;
             return false;
         }
     }

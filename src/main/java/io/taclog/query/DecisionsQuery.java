@@ -26,6 +26,8 @@ public final class DecisionsQuery {
         return Rows.query(db, "SELECT function_name, decision_point, COUNT(*) AS decisions, "
                 + "AVG(duration_ms) AS avg_ms, MAX(duration_ms) AS max_ms "
                 + "FROM logic_flow WHERE duration_ms IS NOT NULL "
-                + "GROUP BY function_name, decision_point ORDER BY avg_ms DESC, function_name, decision_point LIMIT ?", limit);
+                // ties in name order, NULL first on both back ends (PostgreSQL puts NULL last by itself)
+                + "GROUP BY function_name, decision_point ORDER BY avg_ms DESC, function_name NULLS FIRST, "
+                + "decision_point NULLS FIRST LIMIT ?", limit);
     }
 }

@@ -124,7 +124,8 @@ record HourSpan(String from, String fullFrom, String fullUntil, String until, St
             }
         }
         return parts.isEmpty() ? null // all time: nothing is outside
-                : "SELECT w, m, TOTAL(e), SUM(n) FROM (" + String.join(" UNION ALL ", parts) + ") GROUP BY w, m";
+                // the derived table named: PostgreSQL requires it (SQLite does not mind)
+                : "SELECT w, m, TOTAL(e), SUM(n) FROM (" + String.join(" UNION ALL ", parts) + ") o GROUP BY w, m";
     }
 
     /** Binds {@link #outsideSql()}: the workers, then each part's bounds in the order it lists them. */

@@ -33,6 +33,18 @@ class TaclogConfigTest {
     }
 
     @Test
+    void tellsAKeyGivenFromADefault() throws IOException {
+        Path f = tmp.resolve("given.properties");
+        Files.writeString(f, "taclog.dashboard.include-archives = true\n");
+        TaclogConfig c = TaclogConfig.load(Optional.of(f), Map.of("taclog.dashboard.port", "7433"));
+        assertTrue(c.isSet(ConfigKeys.DASHBOARD_ARCHIVES), "from the file, even with the default's value");
+        assertTrue(c.isSet(ConfigKeys.DASHBOARD_PORT), "from a flag");
+        assertTrue(!c.isSet(ConfigKeys.DASHBOARD_TOKEN), "a default");
+        assertTrue(c.with(Map.of("taclog.dashboard.token", "x")).isSet(ConfigKeys.DASHBOARD_TOKEN));
+        assertTrue(!TaclogConfig.defaults().isSet(ConfigKeys.DASHBOARD_ARCHIVES));
+    }
+
+    @Test
     void failsOnABadValueNamingTheKeyAndTheValue() {
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("taclog.batch.max-lines", "lots")));
         assertEquals("taclog.batch.max-lines = 'lots': not a whole number", e.getMessage());

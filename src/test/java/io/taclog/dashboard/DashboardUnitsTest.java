@@ -75,6 +75,34 @@ class DashboardUnitsTest {
     }
 
     @Test
+    void aPostgresqlUrlHasNoArchivesAndKeepsItsSlashes() {
+        DashboardSettings s = new DashboardSettings(Path.of("jdbc:postgresql://db.internal:5432/taclog"), "127.0.0.1",
+                0, Optional.empty(), ZoneId.of("UTC"), Optional.empty(), 10, true);
+        assertTrue(s.isPostgres());
+        assertFalse(s.includeArchives(), "a PostgreSQL database has no archives");
+        assertEquals("jdbc:postgresql://db.internal:5432/taclog", s.databaseName());
+        assertEquals("jdbc:postgresql://db.internal:5432/taclog", s.postgres().url());
+        DashboardSettings file = new DashboardSettings(Path.of("x.db"), "127.0.0.1", 0, Optional.empty(),
+                ZoneId.of("UTC"), Optional.empty(), 10, true);
+        assertFalse(file.isPostgres());
+        assertTrue(file.includeArchives());
+        assertThrows(IllegalArgumentException.class, () -> new DashboardSettings(
+                Path.of("jdbc:postgresql://u:secret@db/taclog"), "127.0.0.1", 0, Optional.empty(), ZoneId.of("UTC"),
+                Optional.empty(), 10, false), "a password in the URL");
+    }
+
+    @Test
+    void theDialectsProbeForCommitsAndTellAMissingFeature() {
+        assertEquals("PRAGMA data_version", io.taclog.sink.dialect.SqliteDialect.INSTANCE.changeCounter());
+        assertTrue(io.taclog.sink.dialect.PostgresDialect.INSTANCE.changeCounter().contains("pg_current_snapshot"));
+        java.sql.SQLException undefinedTable = new java.sql.SQLException("relation does not exist", "42P01");
+        assertTrue(io.taclog.sink.dialect.PostgresDialect.INSTANCE.isMissingFeature(undefinedTable));
+        assertFalse(io.taclog.sink.dialect.PostgresDialect.INSTANCE.isMissingFeature(
+                new java.sql.SQLException("syntax error", "42601")));
+        assertFalse(io.taclog.sink.dialect.SqliteDialect.INSTANCE.isMissingFeature(undefinedTable));
+    }
+
+    @Test
     void theEchartsBundleIsTheOneThePomNames() throws Exception {
         String pom = Files.readString(Path.of("pom.xml"));
         assertTrue(pom.contains("<echarts.version>" + EchartsVersion.VERSION + "</echarts.version>"),

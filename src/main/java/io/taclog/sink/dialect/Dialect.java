@@ -57,6 +57,20 @@ public interface Dialect {
      */
     boolean sqliteOnlyFeatures();
 
+    /**
+     * A statement of one value that changes whenever another connection has committed (or started writing) since it
+     * was last asked: what the dashboard's live feed polls. It reads no table and takes no lock.
+     */
+    String changeCounter();
+
+    /**
+     * Whether a failure says the statement asked for something this back end does not have (a SQLite-only table,
+     * pragma or function), rather than that something went wrong: a feature not built for this back end yet.
+     */
+    default boolean isMissingFeature(SQLException e) {
+        return false;
+    }
+
     /** The dialect of an open connection. */
     static Dialect of(Connection c) {
         return c instanceof org.sqlite.SQLiteConnection ? SqliteDialect.INSTANCE : PostgresDialect.INSTANCE;

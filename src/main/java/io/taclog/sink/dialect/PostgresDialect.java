@@ -12,6 +12,8 @@ public final class PostgresDialect implements Dialect {
     public static final PostgresDialect INSTANCE = new PostgresDialect();
 
     /** serialization_failure, deadlock_detected, lock_not_available: the transaction is simply run again. */
+    /** undefined_table, undefined_function, feature_not_supported: SQLite's SQL that PostgreSQL has no form of. */
+    private static final Set<String> MISSING = Set.of("42P01", "42883", "0A000");
     private static final Set<String> RETRIED = Set.of("40001", "40P01", "55P03");
     /**
      * unique_violation: two sidecars that read "absent" at once and both insert the same natural key; run again,
@@ -89,6 +91,27 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public boolean sqliteOnlyFeatures() {
+        return false;
+    }
+
+    /**
+     * The server's transaction snapshot (the oldest running transaction id, the next one to be given out, those
+     * running): it moves when any transaction starts writing or ends, so a commit is seen at the first look after
+     * it, updates in place included, without reading a table. It is the server's, not the database's: writes into
+     * another database of the same server move it too (a page then fetches its data once more for nothing).
+     */
+    @Override
+    public String changeCounter() {
+        return "SELECT pg_current_snapshot()::text";
+    }
+
+    @Override
+    public boolean isMissingFeature(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && MISSING.contains(s.getSQLState())) {
+                return true;
+            }
+        }
         return false;
     }
 }

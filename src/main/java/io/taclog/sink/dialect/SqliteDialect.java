@@ -54,4 +54,9 @@ public final class SqliteDialect implements Dialect {
     public boolean sqliteOnlyFeatures() {
         return true;
     }
+
+    @Override
+    public String changeCounter() {
+        return "PRAGMA data_version"; // a counter in the WAL's shared memory, bumped by other connections' commits
+    }
 }
