@@ -20,8 +20,9 @@ import java.util.List;
 
 /**
  * A worker's end or status change (TAC-8's reaper line, a {@code worker_status_change} event). The exit
- * code is always kept; the status only moves to a stronger one ({@link WorkerStatuses}): an exit 0 does
- * not undo a transcript's completed or failed result, whether it is read before or after it; a non-zero
+ * code is always kept; the process's status only moves to a stronger one ({@link WorkerStatuses}) and is kept
+ * apart from the transcript's end, the worker's visible status being derived from both ({@link WorkerEnds}): an
+ * exit 0 does not undo a transcript's completed or failed result, whether it is read before or after it; a non-zero
  * exit makes the worker failed even after a successful result. A status that arrives before
  * its worker's spawn waits in {@code deferred_facts} and is applied when the spawn arrives. Only an end sets
  * {@code exit_source}, and a structured {@code worker_status_change} event is stronger than the log's reaper

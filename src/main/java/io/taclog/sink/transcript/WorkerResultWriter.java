@@ -14,7 +14,8 @@ import java.sql.Types;
 /**
  * The run's own totals from its final result line: reported cost, durations, turns and per-model usage
  * (including models that never appear on an assistant line). A later result line of the stream (or another
- * copy of it) fills what the earlier left empty and raises the totals; it never clears or lowers them.
+ * copy of it) fills what the earlier left empty and raises the totals; it never clears or lowers them. The run's
+ * end is the transcript's own ({@link WorkerEnds}); the worker's status is derived from it and the process's end.
  */
 public final class WorkerResultWriter implements FactWriter<WorkerResultReported> {
 
