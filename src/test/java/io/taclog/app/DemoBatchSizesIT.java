@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taclog.cli.Main;
+import io.taclog.ingest.SourceKinds;
 import io.taclog.testing.CliRun;
 import io.taclog.testing.Sql;
+import io.taclog.testing.coordinator.CoordinatorHarness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@code task gh-603 --full} the same answer. The looping task gh-603's three streams share one log file that
  * holds the newest worker's stream first, so small batches link them to the wrong spawns before the backfill
  * re-pairs them; each worker's end must follow its own stream (schema v20), not the stream it was linked to first.
- * The expected ends are read from the inputs: the reaper lines of coordinator.log, the result lines of
+ * The same whichever source a backfill reads first. The expected ends are read from the inputs: the reaper lines of coordinator.log, the result lines of
  * logs/gh-603.jsonl, and Claude's {@code gitBranch} (auto/&lt;worker&gt;) in the session files, which taclog does not
  * read.
  */
@@ -115,6 +117,44 @@ class DemoBatchSizesIT {
         assertTrue(answer.contains("w-5d8f02,completed,"), answer);
         assertTrue(answer.contains("w-a41c6e,failed,"), answer);
         assertTrue(answer.contains("w-c7e019,completed,"), answer);
+    }
+
+    @Test
+    void eitherSourceReadFirstGivesTheSameEnds() throws IOException {
+        Map<String, List<Map<String, Object>>> ends = new LinkedHashMap<>();
+        for (int lines : new int[] {5000, 1}) {
+            for (boolean logFirst : new boolean[] {true, false}) {
+                Path db = tmp.resolve("order-" + lines + "-" + logFirst + ".db");
+                try (CoordinatorHarness h = CoordinatorHarness.db(db).log(DEMO.resolve("coordinator.log"))
+                        .transcripts(DEMO.resolve("logs"), DEMO.resolve("projects")).backfill().batchLines(lines)
+                        .start()) {
+                    h.pump(logFirst ? SourceKinds.COORDINATOR_LOG : SourceKinds.TRANSCRIPTS);
+                    h.pump(logFirst ? SourceKinds.TRANSCRIPTS : SourceKinds.COORDINATOR_LOG);
+                    h.finishBackfill();
+                }
+                ends.put((logFirst ? "coordinator.log first" : "transcripts first") + ", batches of " + lines,
+                        // the reaper lines' estimated times rest on anchors, and the anchor of gh-601's spawn line
+                        // depends on the order of arrival (a transcript-start or a spawn-started one, milliseconds
+                        // apart): only whether the end times are set is compared here
+                        Sql.rows(db, "SELECT worker_id, status, completed_at IS NOT NULL AS completed, failed_at IS "
+                                + "NOT NULL AS failed, exit_code, failure_reason, agent_session_id, result_status, "
+                                + "result_at, result_reason FROM worker_sessions WHERE task_id = 'gh-603' "
+                                + "ORDER BY worker_id"));
+            }
+        }
+        List<Map<String, Object>> first = ends.values().iterator().next();
+        for (Map.Entry<String, List<Map<String, Object>>> e : ends.entrySet()) {
+            assertEquals(first, e.getValue(), e.getKey());
+        }
+        Map<String, Truth> truth = truth();
+        for (Map<String, Object> w : first) {
+            Truth t = truth.get((String) w.get("worker_id"));
+            assertEquals(t.session(), w.get("agent_session_id"), w.toString());
+            assertEquals(t.result() == null ? (t.exitCode() == 0 ? "exited" : "failed") : t.exitCode() == 0
+                    ? "completed" : "failed", w.get("status"), w.toString());
+            assertEquals(t.result() != null || t.exitCode() == 0 ? 1 : 0, w.get("completed"),
+                    "a successful result or an exit 0 completes: " + w);
+        }
     }
 
     /** Each gh-603 worker's session, exit code, result subtype and last recorded time, from the demo's files. */
