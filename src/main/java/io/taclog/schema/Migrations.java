@@ -47,6 +47,8 @@ public final class Migrations {
                     "db/migration/V017__codex_reviews_by_source_line.sql"),
             new Migration(19, "each cost cell's share of its worker's reported cost, kept before every commit",
                     "db/migration/V019__reported_cost_in_cells.sql"),
+            new Migration(20, "a worker's end by its process and by its transcript kept apart, its status derived",
+                    "db/migration/V020__worker_ends_kept_apart.sql"),
             new Migration(22, "text in code point order on PostgreSQL (COLLATE \"C\", as SQLite's BINARY)",
                     "db/migration/V022__text_in_code_point_order.sql"));
 

@@ -5,6 +5,7 @@ import io.taclog.model.Times;
 import io.taclog.model.coordinator.Sources;
 import io.taclog.sink.Database;
 import io.taclog.sink.WriteContext;
+import io.taclog.sink.workers.WorkerEnds;
 import io.taclog.sink.workers.WorkerLinker;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,6 +47,7 @@ public final class BackfillFinisher {
         return WriteContext.transaction(db, clock.instant(), ctx -> {
             int relinked = StreamRelinker.relinkAll(ctx); // before the estimate: it adds the streams' anchors
             List<TimeEstimator.FileEstimate> est = new TimeEstimator().estimate(ctx);
+            WorkerEnds.deriveAll(ctx); // the estimate moved the processes' end times
             laterDetectionsAreRedetections(ctx);
             rechainTransitions(ctx);
             restampEpisodes(ctx);
@@ -108,10 +110,13 @@ public final class BackfillFinisher {
     private static void endsReadLaterThanTheData(WriteContext ctx, Instant newest) throws SQLException {
         String last = "(SELECT MAX(c.timestamp) FROM conversations c WHERE c.worker_id = worker_sessions.worker_id "
                 + "AND c.time_source = 'recorded')";
-        for (String column : new String[] {"completed_at", "failed_at", "last_activity_at"}) {
+        // the two ends' times, not the visible ones derived from them (WorkerEnds)
+        for (String column : new String[] {"process_completed_at", "process_failed_at", "result_at",
+            "last_activity_at"}) {
             Sql.update(ctx, "UPDATE worker_sessions SET " + column + " = " + last + " WHERE " + column + " > ? AND "
                     + last + " IS NOT NULL", newest);
         }
+        WorkerEnds.deriveAll(ctx);
         String lastOfEvent =
                 "(SELECT MAX(c.timestamp) FROM conversations c WHERE c.worker_id = system_events.worker_id "
                 + "AND c.time_source = 'recorded')";

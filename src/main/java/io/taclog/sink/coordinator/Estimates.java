@@ -39,12 +39,19 @@ final class Estimates {
         if (!when.provisional() || ctx.line() == null || rowKey == null) {
             return;
         }
-        if (!KEY_COLUMN.containsKey(table)) {
-            throw new IllegalArgumentException("no estimates for table " + table);
+        if (!KEY_COLUMN.containsKey(table) || !TimeEstimator.COLUMNS.contains(column)) {
+            throw new IllegalArgumentException("no estimates for " + table + "." + column);
         }
+        // A later line of the same row (the next line of a decision's group, a second end of a worker) moves the
+        // stamp to that line, as when both are read in one batch. Its read time only replaces the stamp the row no
+        // longer holds: read in another batch the row may keep the first line's time (the opener's, the earlier end),
+        // and a stamp that no longer matched it would leave the row with its read time, so the answer would depend on
+        // how the backfill was cut into batches.
         PreparedStatement ps = ctx.statement("INSERT INTO pending_estimates(table_name, row_key, column_name, file_id, "
-                + "line_offset, stamped) VALUES (?,?,?,?,?,?) ON CONFLICT(table_name, row_key, column_name) DO UPDATE "
-                + "SET file_id = excluded.file_id, line_offset = excluded.line_offset, stamped = excluded.stamped");
+                + "line_offset, stamped) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(table_name, row_key, column_name) DO "
+                + "UPDATE SET file_id = excluded.file_id, line_offset = excluded.line_offset, stamped = CASE WHEN "
+                + "pending_estimates.stamped = (SELECT " + column + " FROM " + table + " WHERE "
+                + KEY_COLUMN.get(table) + " = ?2) THEN pending_estimates.stamped ELSE excluded.stamped END");
         ps.setString(1, table);
         ps.setString(2, rowKey);
         ps.setString(3, column);

@@ -4,6 +4,7 @@ import io.taclog.model.TimeSource;
 import io.taclog.model.Times;
 import io.taclog.parse.tac8.JsonObj;
 import io.taclog.sink.WriteContext;
+import io.taclog.sink.workers.WorkerEnds;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Backfill: pairs the transcript streams of a task that was spawned several times with its spawns by
@@ -23,15 +25,21 @@ import java.util.Map;
  * first (each spawn truncates it), so same-task streams can land on the wrong spawn. Once everything is
  * read the order is known: the k-th spawn line of the task started the k-th stream (by its first
  * recorded time). Only tasks where every launched worker has exactly one stream with a recorded start
- * are re-paired; each re-pairing moves the transcript's rows and figures between the workers and is kept
- * as a derived 'workers_relinked' event with its evidence.
+ * are re-paired; each re-pairing moves the transcript's rows, figures and end between the workers and is kept
+ * as a derived 'workers_relinked' event with its evidence. The coordinator's facts (exit code, the process's end)
+ * stay with their worker, so each worker's status is derived again from its own process end and the end of the
+ * stream it now has.
  */
 final class StreamRelinker {
 
-    /** The transcript-made columns of worker_sessions that travel with a stream. */
-    private static final List<String> STREAM_COLUMNS = List.of("agent", "agent_session_id", "model", "cwd",
-            "first_activity_at", "last_activity_at", "reported_cost_usd", "result_subtype", "result_is_error",
-            "result_text", "duration_ms", "duration_api_ms", "num_turns", "result_usage", "api_error_status");
+    /**
+     * The transcript-made columns of worker_sessions that travel with a stream, its end included (WorkerEnds): the
+     * visible status and end times are derived again once the stream's end has moved.
+     */
+    private static final List<String> STREAM_COLUMNS = Stream.concat(Stream.of("agent",
+            "agent_session_id", "model", "cwd", "first_activity_at", "last_activity_at", "reported_cost_usd",
+            "result_subtype", "result_is_error", "result_text", "duration_ms", "duration_api_ms", "num_turns",
+            "result_usage", "api_error_status"), WorkerEnds.RESULT_COLUMNS.stream()).toList();
 
     /** One launched worker of a task, where its spawn line is and the stream linked to it. */
     private record Spawn(String worker, String session, String spawnedAt, String timeSource, Long fileId, Long offset,
@@ -165,6 +173,9 @@ final class StreamRelinker {
             Sql.update(ctx, "UPDATE worker_model_usage SET worker_id = ? WHERE worker_id = ?", m[2], m[1]);
             Sql.update(ctx, "UPDATE task_status_history SET worker_id = ? WHERE worker_id = ?", m[2], m[1]);
             setFigures(ctx, m[2], figures.get(m[0]));
+        }
+        for (String[] m : moves) {
+            WorkerEnds.derive(ctx, m[2]);
         }
     }
 

@@ -41,8 +41,10 @@ final class TimeEstimator {
             Map.entry("task_status_history.timestamp", "time_source"),
             Map.entry("worker_sessions.spawned_at", "time_source"),
             Map.entry("tasks.detected_at", "time_source"));
-    private static final java.util.Set<String> COLUMNS = java.util.Set.of("started_at", "ended_at", "last_seen_at",
-            "timestamp", "spawned_at", "completed_at", "failed_at", "detected_at");
+    /** The columns whose provisional stamps may be estimated (names that are put into SQL). */
+    static final java.util.Set<String> COLUMNS = java.util.Set.of("started_at", "ended_at", "last_seen_at",
+            "timestamp", "spawned_at", "completed_at", "failed_at", "detected_at", "process_completed_at",
+            "process_failed_at");
 
     /** What one file's estimate rested on (returned for the report and tests). */
     record FileEstimate(long fileId, int anchors, int estimated, double secondsPerByte, String rateFrom) {

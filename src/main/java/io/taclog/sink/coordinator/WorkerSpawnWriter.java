@@ -7,6 +7,7 @@ import io.taclog.model.coordinator.WorkerSpawned;
 import io.taclog.parse.PathMap;
 import io.taclog.sink.FactWriter;
 import io.taclog.sink.WriteContext;
+import io.taclog.sink.workers.WorkerEnds;
 import io.taclog.sink.workers.WorkerLinker;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -76,13 +77,15 @@ public final class WorkerSpawnWriter implements FactWriter<WorkerSpawned> {
     private static void failedLaunch(WorkerSpawned w, String logFile, WriteContext ctx) throws SQLException {
         PreparedStatement ps = ctx.statement("INSERT INTO worker_sessions(worker_id, session_id, task_id, spawned_at, "
                 + "status, worktree_path, branch_name, prompt_file, log_file, origin, name_quality, time_source, "
-                + "failed_at, failure_reason, failure_type, exit_source) VALUES (?1,?2,?3,?4,'failed',?5,?6,?7,?8,"
-                + "'coordinator'," + WorkerLinker.NAME_FROM_COORDINATOR + ",?9,?4,?10,'launch_failed',?11) "
-                + "ON CONFLICT(worker_id) DO UPDATE SET failure_reason = COALESCE(worker_sessions.failure_reason, "
-                + "excluded.failure_reason), failure_type = COALESCE(worker_sessions.failure_type, "
-                + "excluded.failure_type), worktree_path = COALESCE(worker_sessions.worktree_path, "
-                + "excluded.worktree_path), log_file = COALESCE(worker_sessions.log_file, excluded.log_file), "
-                + "status = CASE WHEN worker_sessions.pid IS NULL THEN 'failed' ELSE worker_sessions.status END");
+                + "failed_at, failure_reason, failure_type, exit_source, process_status, process_failed_at, "
+                + "process_failure_reason) VALUES (?1,?2,?3,?4,'failed',?5,?6,?7,?8,'coordinator',"
+                + WorkerLinker.NAME_FROM_COORDINATOR + ",?9,?4,?10,'launch_failed',?11,'failed',?4,?10) "
+                + "ON CONFLICT(worker_id) DO UPDATE SET process_failure_reason = "
+                + "COALESCE(worker_sessions.process_failure_reason, excluded.process_failure_reason), failure_type = "
+                + "COALESCE(worker_sessions.failure_type, excluded.failure_type), worktree_path = "
+                + "COALESCE(worker_sessions.worktree_path, excluded.worktree_path), log_file = "
+                + "COALESCE(worker_sessions.log_file, excluded.log_file), process_status = CASE WHEN "
+                + "worker_sessions.pid IS NULL THEN 'failed' ELSE worker_sessions.process_status END");
         ps.setString(1, w.workerId());
         ps.setString(2, w.sessionId());
         ps.setString(3, w.taskId());
@@ -95,8 +98,9 @@ public final class WorkerSpawnWriter implements FactWriter<WorkerSpawned> {
         Sql.text(ps, 10, w.failureReason());
         ps.setString(11, w.source());
         ps.executeUpdate();
+        WorkerEnds.derive(ctx, w.workerId());
         Estimates.register(ctx, "worker_sessions", w.workerId(), "spawned_at", w.when());
-        Estimates.register(ctx, "worker_sessions", w.workerId(), "failed_at", w.when());
+        Estimates.register(ctx, "worker_sessions", w.workerId(), "process_failed_at", w.when());
     }
 
     SpawnLoops loops() {

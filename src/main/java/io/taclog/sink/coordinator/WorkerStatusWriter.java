@@ -9,6 +9,7 @@ import io.taclog.model.coordinator.WorkerStatusChanged;
 import io.taclog.parse.tac8.JsonObj;
 import io.taclog.sink.FactWriter;
 import io.taclog.sink.WriteContext;
+import io.taclog.sink.workers.WorkerEnds;
 import io.taclog.sink.workers.WorkerStatuses;
 import java.io.IOException;
 import java.sql.PreparedStatement;
@@ -19,8 +20,9 @@ import java.util.List;
 
 /**
  * A worker's end or status change (TAC-8's reaper line, a {@code worker_status_change} event). The exit
- * code is always kept; the status only moves to a stronger one ({@link WorkerStatuses}): an exit 0 does
- * not undo a transcript's completed or failed result, whether it is read before or after it; a non-zero
+ * code is always kept; the process's status only moves to a stronger one ({@link WorkerStatuses}) and is kept
+ * apart from the transcript's end, the worker's visible status being derived from both ({@link WorkerEnds}): an
+ * exit 0 does not undo a transcript's completed or failed result, whether it is read before or after it; a non-zero
  * exit makes the worker failed even after a successful result. A status that arrives before
  * its worker's spawn waits in {@code deferred_facts} and is applied when the spawn arrives. Only an end sets
  * {@code exit_source}, and a structured {@code worker_status_change} event is stronger than the log's reaper
@@ -52,17 +54,19 @@ public final class WorkerStatusWriter implements FactWriter<WorkerStatusChanged>
     private static void apply(WriteContext ctx, WorkerStatusChanged s, String task) throws SQLException {
         boolean failed = "failed".equals(s.status());
         boolean ended = failed || "exited".equals(s.status()) || "completed".equals(s.status());
-        // the stronger status wins (WorkerStatuses) and the earlier end time, whichever fact came first
+        // the stronger status wins (WorkerStatuses) and the earlier end time, whichever fact came first; they make the
+        // process's end, which the transcript's end joins only in the derived visible columns (WorkerEnds)
         // the exit's source is an end's: the structured event over the log's reaper line, whichever came first
         PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET exit_code = CASE WHEN exit_source = '"
                 + Sources.EVENT + "' AND ?7 IS DISTINCT FROM '" + Sources.EVENT + "' THEN COALESCE(exit_code, ?1) "
                 + "ELSE COALESCE(?1, exit_code) END, "
-                + WorkerStatuses.moveTo("?2") + ", "
-                + "completed_at = CASE WHEN ?3 = 1 AND ?4 = 0 THEN " + WorkerStatuses.earlier("completed_at", "?5")
-                + " ELSE completed_at END, failed_at = CASE WHEN ?4 = 1 THEN " + WorkerStatuses.earlier("failed_at", "?5")
-                + " ELSE failed_at END, "
-                + "failure_reason = COALESCE(failure_reason, ?6), exit_source = CASE WHEN ?3 = 0 OR exit_source = '"
-                + Sources.EVENT + "' THEN exit_source ELSE COALESCE(?7, exit_source) END "
+                + WorkerStatuses.moveTo("process_status", "?2") + ", "
+                + "process_completed_at = CASE WHEN ?3 = 1 AND ?4 = 0 THEN "
+                + WorkerStatuses.earlier("process_completed_at", "?5") + " ELSE process_completed_at END, "
+                + "process_failed_at = CASE WHEN ?4 = 1 THEN " + WorkerStatuses.earlier("process_failed_at", "?5")
+                + " ELSE process_failed_at END, "
+                + "process_failure_reason = COALESCE(process_failure_reason, ?6), exit_source = CASE WHEN ?3 = 0 OR "
+                + "exit_source = '" + Sources.EVENT + "' THEN exit_source ELSE COALESCE(?7, exit_source) END "
                 + "WHERE worker_id = ?8");
         Sql.integer(ps, 1, s.exitCode());
         ps.setString(2, s.status());
@@ -73,8 +77,10 @@ public final class WorkerStatusWriter implements FactWriter<WorkerStatusChanged>
         Sql.text(ps, 7, s.source());
         ps.setString(8, s.workerId());
         ps.executeUpdate();
+        WorkerEnds.derive(ctx, s.workerId());
         if (ended) {
-            Estimates.register(ctx, "worker_sessions", s.workerId(), failed ? "failed_at" : "completed_at", s.when());
+            Estimates.register(ctx, "worker_sessions", s.workerId(),
+                    failed ? "process_failed_at" : "process_completed_at", s.when());
             SpawnLoops.maybeClose(ctx, task, s.when());
         }
     }

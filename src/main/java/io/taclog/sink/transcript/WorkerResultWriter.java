@@ -5,8 +5,8 @@ import io.taclog.model.Times;
 import io.taclog.model.WorkerResultReported;
 import io.taclog.sink.FactWriter;
 import io.taclog.sink.WriteContext;
+import io.taclog.sink.workers.WorkerEnds;
 import io.taclog.sink.workers.WorkerLinker;
-import io.taclog.sink.workers.WorkerStatuses;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -14,7 +14,8 @@ import java.sql.Types;
 /**
  * The run's own totals from its final result line: reported cost, durations, turns and per-model usage
  * (including models that never appear on an assistant line). A later result line of the stream (or another
- * copy of it) fills what the earlier left empty and raises the totals; it never clears or lowers them.
+ * copy of it) fills what the earlier left empty and raises the totals; it never clears or lowers them. The run's
+ * end is the transcript's own ({@link WorkerEnds}); the worker's status is derived from it and the process's end.
  */
 public final class WorkerResultWriter implements FactWriter<WorkerResultReported> {
 
@@ -33,22 +34,17 @@ public final class WorkerResultWriter implements FactWriter<WorkerResultReported
     public void write(WorkerResultReported r, WriteContext ctx) throws SQLException {
         String worker = linker.workerFor(r.stream(), r.at(), r.timeSource(), ctx);
         String at = Times.format(r.at());
-        // a copy of the line without a figure (NULL) never clears one; the run's totals only grow; the status
-        // only moves to a stronger one (WorkerStatuses); the earlier end time wins; an error result's reason
-        // replaces a reaper's (the exit code keeps what the reaper said); an error result, like the failed status,
-        // is kept: a later successful line changes neither result_is_error nor the error's subtype
+        // a copy of the line without a figure (NULL) never clears one; the run's totals only grow; an error result is
+        // kept: a later successful line changes neither result_is_error nor the error's subtype. The line's end goes
+        // to the transcript's own end (WorkerEnds), never into the worker's status directly: the stream may be linked
+        // to the wrong spawn yet, and a merged status could not be moved to the right one
         PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET "
                 + grow("reported_cost_usd", 1) + ", " + grow("duration_ms", 2) + ", " + grow("duration_api_ms", 3)
                 + ", " + grow("num_turns", 4) + ", result_subtype = CASE WHEN result_is_error = 1 AND ?6 = 0 THEN "
                 + "result_subtype ELSE COALESCE(?5, result_subtype) END, "
                 + "result_is_error = MAX(COALESCE(result_is_error, 0), ?6), result_text = COALESCE(?7, result_text), "
                 + "result_usage = COALESCE(?8, result_usage), api_error_status = COALESCE(?9, api_error_status), "
-                + WorkerStatuses.moveTo("CASE WHEN ?10 = 1 THEN 'failed' ELSE 'completed' END") + ", "
-                + "completed_at = CASE WHEN ?11 = 1 THEN completed_at ELSE " + WorkerStatuses.earlier("completed_at", "?12")
-                + " END, failed_at = CASE WHEN ?13 = 1 THEN " + WorkerStatuses.earlier("failed_at", "?14")
-                + " ELSE failed_at END, "
-                + "failure_reason = CASE WHEN ?15 = 1 THEN ?16 ELSE failure_reason END "
-                + "WHERE worker_id = ?17");
+                + WorkerEnds.addResult("?10", "?11", "?12") + " WHERE worker_id = ?13");
         setDouble(ps, 1, r.totalCostUsd());
         setDouble(ps, 2, r.durationMs());
         setDouble(ps, 3, r.durationApiMs());
@@ -66,16 +62,17 @@ public final class WorkerResultWriter implements FactWriter<WorkerResultReported
         } else {
             ps.setInt(9, r.apiErrorStatus());
         }
-        ps.setBoolean(10, r.isError());
-        ps.setBoolean(11, r.isError());
-        ps.setString(12, at);
-        ps.setBoolean(13, r.isError());
-        ps.setString(14, at);
-        ps.setBoolean(15, r.isError());
-        ps.setString(16, "transcript result: " + r.subtype()
-                + (r.apiErrorStatus() != null ? " (API status " + r.apiErrorStatus() + ")" : ""));
-        ps.setString(17, worker);
+        ps.setString(10, r.isError() ? "failed" : "completed");
+        ps.setString(11, at);
+        if (r.isError()) {
+            ps.setString(12, "transcript result: " + r.subtype()
+                    + (r.apiErrorStatus() != null ? " (API status " + r.apiErrorStatus() + ")" : ""));
+        } else {
+            ps.setNull(12, Types.VARCHAR);
+        }
+        ps.setString(13, worker);
         ps.executeUpdate();
+        WorkerEnds.derive(ctx, worker);
         if (r.modelUsage().isEmpty()) {
             return; // a result without per-model usage keeps what an earlier copy reported
         }

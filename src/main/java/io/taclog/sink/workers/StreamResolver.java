@@ -76,7 +76,7 @@ final class StreamResolver {
         }
         PreparedStatement ps = ctx.statement("INSERT INTO worker_sessions(worker_id, session_id, task_id, spawned_at, "
                 + "status, log_file, origin, name_quality, agent, agent_session_id, time_source, first_activity_at, "
-                + "last_activity_at) VALUES (?,?,?,?,'running',?,'transcript',?,?,?,?,?,?) "
+                + "last_activity_at, process_status) VALUES (?,?,?,?,'running',?,'transcript',?,?,?,?,?,?,'running') "
                 + "ON CONFLICT(worker_id) DO NOTHING");
         ps.setString(2, NO_COORDINATOR);
         ps.setString(3, task);

@@ -30,8 +30,9 @@ final class WorkerJoiner {
      */
     static String coordinatorWorker(CoordinatorWorker w, WriteContext ctx) throws SQLException {
         PreparedStatement up = ctx.statement("INSERT INTO worker_sessions(worker_id, session_id, task_id, spawned_at, "
-                + "pid, status, worktree_path, branch_name, prompt_file, log_file, origin, name_quality, time_source) "
-                + "VALUES (?,?,?,?,?,?,?,?,?,?,'coordinator',3,?) ON CONFLICT(worker_id) DO UPDATE SET "
+                + "pid, status, worktree_path, branch_name, prompt_file, log_file, origin, name_quality, time_source, "
+                + "process_status) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'coordinator',3,?11,?6) "
+                + "ON CONFLICT(worker_id) DO UPDATE SET "
                 + "session_id = CASE WHEN worker_sessions.session_id = '" + NO_COORDINATOR
                 + "' THEN excluded.session_id ELSE worker_sessions.session_id END, "
                 + "task_id = excluded.task_id, pid = COALESCE(excluded.pid, worker_sessions.pid), "
@@ -147,15 +148,16 @@ final class WorkerJoiner {
                 + "num_turns = COALESCE(num_turns, (SELECT num_turns FROM worker_sessions WHERE worker_id = ?1)), "
                 + "result_usage = COALESCE(result_usage, (SELECT result_usage FROM worker_sessions WHERE "
                 + "worker_id = ?1)), api_error_status = COALESCE(api_error_status, (SELECT api_error_status FROM "
-                + "worker_sessions WHERE worker_id = ?1)), " + endTime("completed_at") + ", "
-                + endTime("failed_at") + ", "
-                // an error result's reason, as WorkerResultWriter writes it on a worker that has its record
-                + "failure_reason = COALESCE((SELECT failure_reason FROM worker_sessions WHERE worker_id = ?1 AND "
-                + "result_is_error), failure_reason), "
-                // a transcript's result may have ended the provisional worker before the coordinator's record
-                // arrived: the stronger status wins (WorkerStatuses)
-                + WorkerStatuses.moveTo("(SELECT status FROM worker_sessions WHERE worker_id = ?1)")
+                + "worker_sessions WHERE worker_id = ?1)), " + endTime("process_completed_at") + ", "
+                + endTime("process_failed_at") + ", "
+                + "process_failure_reason = COALESCE(process_failure_reason, (SELECT process_failure_reason FROM "
+                + "worker_sessions WHERE worker_id = ?1)), "
+                // the transcript's end the provisional worker got before the coordinator's record arrived joins this
+                // one's as another result line of the run would (WorkerEnds.addResult)
+                + WorkerEnds.addResult(of("result_status"), of("result_at"), of("result_reason")) + ", "
+                + WorkerStatuses.moveTo("process_status", of("process_status"))
                 + " WHERE worker_id = ?2", from, into);
+        WorkerEnds.derive(ctx, into);
         moveChildren(from, into, ctx);
         exec(ctx, "DELETE FROM worker_sessions WHERE worker_id = ?1", from);
         forget(from, ctx);
@@ -207,6 +209,11 @@ final class WorkerJoiner {
     private static void forget(String worker, WriteContext ctx) {
         ctx.txCache().entrySet().removeIf(e -> e.getKey() instanceof String k && k.startsWith(CACHE)
                 && worker.equals(e.getValue()));
+    }
+
+    /** SQL for column {@code column} of the worker moved from (parameter 1). */
+    private static String of(String column) {
+        return "(SELECT " + column + " FROM worker_sessions WHERE worker_id = ?1)";
     }
 
     /** The earlier of the two workers' end times, as for one worker ({@link WorkerStatuses#earlier}). */

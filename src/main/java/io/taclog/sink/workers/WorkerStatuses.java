@@ -26,8 +26,9 @@ public final class WorkerStatuses {
         return "COALESCE(MIN(" + a + ", " + b + "), " + a + ", " + b + ")";
     }
 
-    /** SQL setting column {@code status} to the status in the SQL expression {@code next} if it is stronger. */
-    public static String moveTo(String next) {
-        return "status = CASE WHEN " + rank(next) + " > " + rank("status") + " THEN " + next + " ELSE status END";
+    /** SQL setting the status column {@code column} to the status in the SQL expression {@code next} if stronger. */
+    public static String moveTo(String column, String next) {
+        return column + " = CASE WHEN " + rank(next) + " > " + rank(column) + " THEN " + next + " ELSE " + column
+                + " END";
     }
 }
