@@ -19,7 +19,8 @@ import java.util.Objects;
  * holds the words searched for, best match first (or newest first), each with a snippet where the words are
  * marked. Works on a read-only connection.
  *
- * <p>The FTS5 index covers the rows up to its watermark; the rows above it (written since the indexer last ran)
+ * <p>On PostgreSQL the search runs in {@link PostgresSearch} (a GIN index PostgreSQL keeps current itself, the
+ * same syntax read into a tsquery); what follows is SQLite's. The FTS5 index covers the rows up to its watermark; the rows above it (written since the indexer last ran)
  * are searched directly, the newest {@link Request#unindexedScan} of them, through a temporary FTS5 table with the
  * same tokenizer, so a search means the same everywhere. {@link Result#unindexedRows} and
  * {@link Result#unsearchedRows} say how far that went.
@@ -163,6 +164,9 @@ public final class SearchQuery {
      * syntax), {@link SQLException} for anything else.
      */
     public Result run(Request r) throws SQLException {
+        if (io.taclog.sink.dialect.Dialect.of(db) instanceof io.taclog.sink.dialect.PostgresDialect) {
+            return new PostgresSearch(db).run(r); // the GIN index of schema v21: no watermark, no tail
+        }
         String match = r.raw() ? MatchText.raw(r.text()) : MatchText.plain(r.text());
         if (!SearchIndex.exists(db)) {
             ConversationsFile.Link link = ConversationsFile.link(db);

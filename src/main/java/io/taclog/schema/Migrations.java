@@ -46,7 +46,10 @@ public final class Migrations {
             new Migration(17, "Codex review entries keyed by their source line, not by a time a batch can share",
                     "db/migration/V017__codex_reviews_by_source_line.sql"),
             new Migration(19, "each cost cell's share of its worker's reported cost, kept before every commit",
-                    "db/migration/V019__reported_cost_in_cells.sql"));
+                    "db/migration/V019__reported_cost_in_cells.sql"),
+            new Migration(21, "full-text search on PostgreSQL: a GIN index over the conversations' words "
+                    + "(nothing on SQLite, which has its FTS5 index since v11)",
+                    "db/migration/V021__conversation_search_on_postgresql.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();
