@@ -113,6 +113,9 @@ class SearchOnBothBackendsIT {
         Set<String> sqlite = found(Backend.Kind.SQLITE, search);
         Set<String> postgres = found(Backend.Kind.POSTGRESQL, search);
         assertEquals(sqlite, postgres, "search " + search);
+        if (search.contains("newest")) { // newest first: the same order too
+            assertEquals(ordered(Backend.Kind.SQLITE, search), ordered(Backend.Kind.POSTGRESQL, search), "order");
+        }
         assertEquals(FIND_NOTHING.contains(String.join(" ", search)), sqlite.isEmpty(), "search " + search + " finds " + sqlite);
     }
 
@@ -285,12 +288,22 @@ class SearchOnBothBackendsIT {
 
     /** {@code search}: [--raw] TEXT [more options]. */
     private Set<String> found(Backend.Kind kind, List<String> search) throws Exception {
+        return new TreeSet<>(ordered(kind, search));
+    }
+
+    private List<String> ordered(Backend.Kind kind, List<String> search) throws Exception {
         List<String> args = new ArrayList<>(List.of("query", "search"));
         args.addAll(search);
         args.addAll(List.of("--format", "json", "--limit", "500"));
         CliRun r = CliRun.of(backends.get(kind).queryArgs(args.toArray(String[]::new)));
         assertEquals(Main.OK, r.code(), search + " on " + kind + ": " + r.err());
-        return ids(JSON.readTree(r.out()));
+        List<String> keys = new ArrayList<>();
+        JSON.readTree(r.out()).get("hits").forEach(h -> keys.add(key(h)));
+        return keys;
+    }
+
+    private static String key(JsonNode hit) {
+        return hit.get("worker_id").asText() + "#" + hit.get("message_index").asLong();
     }
 
     private static JsonNode search(Backend b, String text, String... more) throws Exception {
@@ -304,7 +317,7 @@ class SearchOnBothBackendsIT {
     /** The hits by natural key: worker and message index. */
     private static Set<String> ids(JsonNode result) {
         Set<String> ids = new TreeSet<>();
-        result.get("hits").forEach(h -> ids.add(h.get("worker_id").asText() + "#" + h.get("message_index").asLong()));
+        result.get("hits").forEach(h -> ids.add(key(h)));
         return ids;
     }
 }
