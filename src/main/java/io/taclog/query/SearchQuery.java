@@ -138,7 +138,8 @@ public final class SearchQuery {
      * @param snippet the text around the match (tool input or output for tool rows), matched words between the
      *     request's marks, "…" where text was cut. Transcript text: escape it before showing it as HTML
      * @param rank FTS5 bm25 rank: lower is better (negative); ranks of rows not indexed yet come from their own
-     *     small index and compare only roughly with the others
+     *     small index and compare only roughly with the others. On PostgreSQL {@code -ts_rank}, also lower is
+     *     better, in another order than bm25's (docs/search.md, "PostgreSQL")
      * @param indexed false: found among the rows not indexed yet
      */
     public record Hit(long conversationId, String workerId, String taskId, long messageIndex, String timestamp,
@@ -149,7 +150,7 @@ public final class SearchQuery {
     /**
      * One page of hits.
      *
-     * @param match the FTS5 query that ran (the plain text quoted, or the raw text)
+     * @param match the FTS5 query that ran (the plain text quoted, or the raw text); on PostgreSQL the tsquery
      * @param hasMore more hits follow this page
      * @param unindexedRows rows above the index's watermark: written since the indexer last ran
      * @param unsearchedRows of those, rows not searched (beyond {@link Request#unindexedScan}): 0 means the
