@@ -19,7 +19,8 @@ import java.util.Objects;
  * holds the words searched for, best match first (or newest first), each with a snippet where the words are
  * marked. Works on a read-only connection.
  *
- * <p>The FTS5 index covers the rows up to its watermark; the rows above it (written since the indexer last ran)
+ * <p>On PostgreSQL the search runs in {@link PostgresSearch} (a GIN index PostgreSQL keeps current itself, the
+ * same syntax read into a tsquery); what follows is SQLite's. The FTS5 index covers the rows up to its watermark; the rows above it (written since the indexer last ran)
  * are searched directly, the newest {@link Request#unindexedScan} of them, through a temporary FTS5 table with the
  * same tokenizer, so a search means the same everywhere. {@link Result#unindexedRows} and
  * {@link Result#unsearchedRows} say how far that went.
@@ -137,7 +138,8 @@ public final class SearchQuery {
      * @param snippet the text around the match (tool input or output for tool rows), matched words between the
      *     request's marks, "…" where text was cut. Transcript text: escape it before showing it as HTML
      * @param rank FTS5 bm25 rank: lower is better (negative); ranks of rows not indexed yet come from their own
-     *     small index and compare only roughly with the others
+     *     small index and compare only roughly with the others. On PostgreSQL {@code -ts_rank}, also lower is
+     *     better, in another order than bm25's (docs/search.md, "PostgreSQL")
      * @param indexed false: found among the rows not indexed yet
      */
     public record Hit(long conversationId, String workerId, String taskId, long messageIndex, String timestamp,
@@ -148,7 +150,7 @@ public final class SearchQuery {
     /**
      * One page of hits.
      *
-     * @param match the FTS5 query that ran (the plain text quoted, or the raw text)
+     * @param match the FTS5 query that ran (the plain text quoted, or the raw text); on PostgreSQL the tsquery
      * @param hasMore more hits follow this page
      * @param unindexedRows rows above the index's watermark: written since the indexer last ran
      * @param unsearchedRows of those, rows not searched (beyond {@link Request#unindexedScan}): 0 means the
@@ -163,6 +165,9 @@ public final class SearchQuery {
      * syntax), {@link SQLException} for anything else.
      */
     public Result run(Request r) throws SQLException {
+        if (io.taclog.sink.dialect.Dialect.of(db) instanceof io.taclog.sink.dialect.PostgresDialect) {
+            return new PostgresSearch(db).run(r); // the GIN index of schema v21: no watermark, no tail
+        }
         String match = r.raw() ? MatchText.raw(r.text()) : MatchText.plain(r.text());
         if (!SearchIndex.exists(db)) {
             ConversationsFile.Link link = ConversationsFile.link(db);

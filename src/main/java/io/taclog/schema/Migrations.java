@@ -49,6 +49,9 @@ public final class Migrations {
                     "db/migration/V019__reported_cost_in_cells.sql"),
             new Migration(20, "a worker's end by its process and by its transcript kept apart, its status derived",
                     "db/migration/V020__worker_ends_kept_apart.sql"),
+            new Migration(21, "full-text search on PostgreSQL: a GIN index over the conversations' words "
+                    + "(nothing on SQLite, which has its FTS5 index since v11)",
+                    "db/migration/V021__conversation_search_on_postgresql.sql"),
             new Migration(22, "text in code point order on PostgreSQL (COLLATE \"C\", as SQLite's BINARY)",
                     "db/migration/V022__text_in_code_point_order.sql"));
 

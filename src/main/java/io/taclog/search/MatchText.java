@@ -23,8 +23,29 @@ public final class MatchText {
 
     /** The FTS5 query of a plain search; throws {@link BadSearchException} when it has nothing to look for. */
     public static String plain(String text) {
+        List<String> out = new ArrayList<>();
+        for (Part p : parts(text)) {
+            out.add(quote(p.phrase()) + (p.prefix() ? " *" : ""));
+        }
+        return String.join(" ", out);
+    }
+
+    /**
+     * One part of a plain search: a word or a quoted phrase, as typed (control characters as spaces), that has a
+     * token; all parts must occur.
+     *
+     * @param prefix the word ended in {@code *}: its last token matches as a prefix
+     */
+    public record Part(String phrase, boolean prefix) {
+    }
+
+    /**
+     * The parts of a plain search, read the same way for every back end; throws {@link BadSearchException} when it
+     * has nothing to look for.
+     */
+    public static List<Part> parts(String text) {
         String t = checked(text);
-        List<String> parts = new ArrayList<>();
+        List<Part> parts = new ArrayList<>();
         int i = 0;
         int n = t.length();
         while (i < n) {
@@ -52,14 +73,14 @@ public final class MatchText {
             }
             phrase = clean(phrase);
             if (hasToken(phrase)) {
-                parts.add(quote(phrase) + (prefix ? " *" : ""));
+                parts.add(new Part(phrase, prefix));
             }
         }
         if (parts.isEmpty()) {
             throw new BadSearchException("nothing to search for in \"" + shortened(t) + "\": it has no letters or "
                     + "digits");
         }
-        return String.join(" ", parts);
+        return parts;
     }
 
     /** A raw FTS5 query (full syntax), checked only for emptiness and length; FTS5 itself judges the syntax. */
@@ -72,7 +93,7 @@ public final class MatchText {
         return '"' + s.replace("\"", "\"\"") + '"';
     }
 
-    private static String checked(String text) {
+    static String checked(String text) {
         if (text == null || text.isBlank()) {
             throw new BadSearchException("nothing to search for: the search text is empty");
         }

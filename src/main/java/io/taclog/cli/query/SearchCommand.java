@@ -59,10 +59,6 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (io.taclog.sink.dialect.PostgresTarget.isPostgres(options.database())) {
-            throw new io.taclog.cli.CliException(io.taclog.cli.Main.USAGE, io.taclog.app.Databases.SqliteOnly
-                    .command("taclog query search (full-text search)").getMessage());
-        }
         SearchQuery.Result result;
         try {
             SearchQuery.Request request = SearchQuery.Request.of(text).withRaw(raw).withTask(task).withWorker(worker)

@@ -52,7 +52,7 @@ public interface Dialect {
 
     /**
      * Whether the features that exist on SQLite only for now are there: a bulk load's deferred indexes and fresh-load
-     * file, the outbox's triggers, full-text search, the split layout, archives and backups (docs/operations.md,
+     * file, the outbox's triggers, the split layout, archives and backups (docs/operations.md,
      * "PostgreSQL"). One flag, asked where such a feature starts, not in the writers.
      */
     boolean sqliteOnlyFeatures();
