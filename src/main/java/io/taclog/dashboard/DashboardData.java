@@ -553,7 +553,8 @@ public final class DashboardData {
             }
             for (Map<String, Object> row : Rows.query(c, "SELECT conversation_id, tool_success, is_sidechain, "
                     + "length(COALESCE(tool_output, tool_input, content)) AS length FROM conversations "
-                    + "WHERE conversation_id IN (SELECT value FROM json_each(?))", ids.append(']').toString())) {
+                    + "WHERE conversation_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
+                    ids.append(']').toString())) { // CAST: PostgreSQL's json_each gives text
                 extra.put(((Number) row.get("conversation_id")).longValue(), row);
             }
         }

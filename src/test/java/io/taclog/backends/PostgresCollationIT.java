@@ -69,7 +69,7 @@ class PostgresCollationIT {
             assertEquals("(unassigned)", text(s, "SELECT MIN(title) FROM tasks"));
             assertEquals(TASKS.stream().map(t -> "id " + t).sorted().toList(),
                     texts(s, "SELECT task_id FROM tasks ORDER BY task_id"));
-            assertEquals(List.of("tool_calls", "unlinked_records"),
+            assertEquals(List.of("conversation_search_source", "tool_calls", "unlinked_records"),
                     texts(s, "SELECT viewname FROM pg_views WHERE schemaname = current_schema() ORDER BY 1"),
                     "the views are made again");
             assertEquals("0", text(s, "SELECT COUNT(*) FROM tool_calls"), "tool_calls reads");
