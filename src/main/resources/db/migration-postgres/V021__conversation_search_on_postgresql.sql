@@ -21,11 +21,13 @@
 --     is therefore indexed up to its first 250,000 characters (100,000 when it has any non-ASCII character); the
 --     text beyond is stored, shown and read by snippets, but not found by a search. Word positions above 16,383
 --     are counted as 16,383, so a phrase deep inside a long tool output may not be found either.
--- The cost: each inserted row computes its tsvector (about 30 MB of text a second and core), and a search computes
--- it again for the rows it ranks and for the rows a phrase or column filter must check (a GIN index keeps words,
--- not their positions or weights).
--- The functions use built-in functions only and are IMMUTABLE, as an index expression must be; a query finds the
--- index by writing the very same expression (io.taclog.query.PostgresSearch).
+-- The cost: each inserted row computes its tsvector once (about 30 MB of text a second and core), kept in its own
+-- table conversation_search_words by a trigger, as SQLite's FTS5 index keeps its own tables. A search ranks and
+-- checks phrases and column filters on the stored tsvector: an index over the expression alone keeps words, not
+-- their positions or weights, so every candidate row's tsvector was computed again, seconds for a common word in
+-- 20,000 rows. The words live beside the conversations, not in a column of theirs, so `SELECT *` of a conversation
+-- answers as on SQLite.
+-- The functions use built-in functions only and are IMMUTABLE (io.taclog.query.PostgresSearch).
 
 -- The body as the SQLite view conversation_search_source (v11) shows it: a tool input (JSON) with its escaped line
 -- breaks, tabs and quotes turned back into the characters, so a file the agent wrote is read as its words.
@@ -62,7 +64,38 @@ SELECT conversation_id,
        taclog_search_body(tool_input, tool_output, content) AS body
 FROM conversations;
 
--- Kept by PostgreSQL in every insert's transaction. fastupdate (the default) buffers new entries in a pending list
--- that is merged at the next VACUUM or when it reaches gin_pending_list_limit, so an insert stays cheap.
-CREATE INDEX conversation_search ON conversations
-    USING gin (taclog_search_document(content_type, tool_name, tool_input, tool_output, content));
+-- The words of every conversation row, kept in the row's own transaction by the trigger below.
+CREATE TABLE conversation_search_words (
+    conversation_id BIGINT PRIMARY KEY,
+    document tsvector NOT NULL
+);
+INSERT INTO conversation_search_words(conversation_id, document)
+SELECT conversation_id, taclog_search_document(content_type, tool_name, tool_input, tool_output, content)
+FROM conversations;
+-- fastupdate (the default) buffers new entries in a pending list merged at the next VACUUM or when it reaches
+-- gin_pending_list_limit, so an insert stays cheap.
+CREATE INDEX conversation_search ON conversation_search_words USING gin (document);
+
+CREATE FUNCTION conversation_search_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        DELETE FROM conversation_search_words WHERE conversation_id = OLD.conversation_id;
+        RETURN OLD;
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.conversation_id <> NEW.conversation_id THEN
+        DELETE FROM conversation_search_words WHERE conversation_id = OLD.conversation_id;
+    END IF;
+    INSERT INTO conversation_search_words(conversation_id, document)
+    VALUES (NEW.conversation_id, taclog_search_document(NEW.content_type, NEW.tool_name, NEW.tool_input,
+                                                        NEW.tool_output, NEW.content))
+    ON CONFLICT (conversation_id) DO UPDATE SET document = excluded.document;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER conversation_search_insert AFTER INSERT ON conversations
+    FOR EACH ROW EXECUTE FUNCTION conversation_search_keep();
+CREATE TRIGGER conversation_search_update AFTER UPDATE OF conversation_id, content_type, tool_name, tool_input,
+    tool_output, content ON conversations FOR EACH ROW EXECUTE FUNCTION conversation_search_keep();
+CREATE TRIGGER conversation_search_delete AFTER DELETE ON conversations
+    FOR EACH ROW EXECUTE FUNCTION conversation_search_keep();

@@ -13,17 +13,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link SearchQuery} on PostgreSQL (docs/search.md, "PostgreSQL"): the GIN index of schema v21 over
- * {@code taclog_search_document(...)}, which PostgreSQL keeps current in every insert's transaction, so there is no
- * watermark and no rows to search beside the index. The search text becomes a tsquery ({@link TsQueryText}), bound
+ * {@link SearchQuery} on PostgreSQL (docs/search.md, "PostgreSQL"): the words of every conversation row, stored in
+ * {@code conversation_search_words} by a trigger in the row's own transaction and GIN-indexed (schema v21), so there
+ * is no watermark and no rows to search beside the index; ranking, phrases and column filters read the stored words. The search text becomes a tsquery ({@link TsQueryText}), bound
  * as a parameter; the rank is {@code -ts_rank} (lower is better, as FTS5's bm25); the snippets of the page are made
  * in Java ({@link Snippet}) from the view {@code conversation_search_source}.
  */
 final class PostgresSearch {
 
-    /** The index expression of V021, written exactly so: the planner uses the index only for this expression. */
-    static final String DOCUMENT = "taclog_search_document(c.content_type, c.tool_name, c.tool_input, c.tool_output, "
-            + "c.content)";
+    /** The stored words of a conversation row (V021's conversation_search_words, GIN-indexed). */
+    static final String DOCUMENT = "s.document";
 
     private final Connection db;
 
@@ -45,7 +44,8 @@ final class PostgresSearch {
         String sql = "SELECT c.conversation_id, c.worker_id, w.task_id, c.message_index, c.timestamp, c.role, "
                 + "c.content_type, c.tool_name, "
                 + "-ts_rank(" + DOCUMENT + ", to_tsquery('simple', ?)) AS rank "
-                + "FROM conversations c LEFT JOIN worker_sessions w ON w.worker_id = c.worker_id "
+                + "FROM conversation_search_words s JOIN conversations c ON c.conversation_id = s.conversation_id "
+                + "LEFT JOIN worker_sessions w ON w.worker_id = c.worker_id "
                 + "WHERE " + DOCUMENT + " @@ to_tsquery('simple', ?) "
                 + "AND (CAST(? AS TEXT) IS NULL OR w.task_id = ?) AND (CAST(? AS TEXT) IS NULL OR c.worker_id = ?) "
                 + "ORDER BY " + (rank ? "rank, " : "") + "c.conversation_id DESC LIMIT ?";
