@@ -46,7 +46,9 @@ public record QueueSnapshot(String title, String lastUpdated, List<Pending> pend
                         Integer priority, String inlinePr, Map<String, String> details, List<String> bullets,
                         int line) {
         public Entry {
-            details = Map.copyOf(details);
+            // in the file's order: Map.copyOf iterates in an order that changes from one JVM to the next, and the
+            // stored body (JSON) would then differ between two ingests of the same file
+            details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
             bullets = List.copyOf(bullets);
         }
 
