@@ -98,17 +98,22 @@ public final class CostQuery {
         HourSpan span = HourSpan.of(window);
         boolean perModel = breakdown || by == CostGrouping.MODEL;
         // in a zone a half or three quarters of an hour off UTC a local day starts inside an hour: its calls go to
-        // their days by the minute, which no hour cell can do
-        boolean byMinute = by.timeBucketed() && !HourSpan.daysStartOnTheHour(zone, window.from(), window.until());
+        // their days by the parts of an hour either side of that minute, which no hour cell can do
+        java.util.SortedSet<Integer> dayStarts = by.timeBucketed()
+                ? HourSpan.dayStartMinutes(zone, window.from(), window.until()) : HourSpan.ON_THE_HOUR;
+        boolean byMinute = !dayStarts.equals(HourSpan.ON_THE_HOUR);
         if (host == null && !byMinute && SettledCells.cover(db, span)) {
             return fromSettledCells(span, by, perModel);
         }
         List<Cell> cells = new ArrayList<>();
         // the hourly cells do not know which file a call came from: one host's report reads its calls
-        boolean fromCells = host == null && !byMinute && span.wholeHours() && cellsKept();
-        try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells, HourSpan.callCells(byMinute,
-                host != null)))) {
-            if (fromCells) {
+        boolean fromCells = host == null && span.wholeHours() && cellsKept();
+        String cellsOfWindow = fromCells ? (byMinute ? HourSpan.splitCellsSql(dayStarts) : HourSpan.WINDOW_FROM_CELLS)
+                : HourSpan.callCells(dayStarts, host != null);
+        try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells, cellsOfWindow))) {
+            if (fromCells && byMinute) {
+                span.bindSplit(ps, jsonArray(splitHours(span)));
+            } else if (fromCells) {
                 span.bind(ps);
             } else {
                 HourSpan.bindCalls(ps, 1, window.fromText(), window.untilText());
@@ -156,6 +161,15 @@ public final class CostQuery {
             });
         }
         return groups.rows();
+    }
+
+    /** The hours of the window's cells in which a local day starts inside the hour (the cells' range bounds it). */
+    private List<String> splitHours(HourSpan span) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT MIN(hour), MAX(hour) FROM main.api_call_hours");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return span.splitHours(zone, rs.getString(1), rs.getString(2));
+        }
     }
 
     /**
@@ -264,8 +278,7 @@ public final class CostQuery {
      * grouping by task or session, and then to cells already summed per worker: a join per call cost a report over
      * 32,000 calls 70 ms of its 100.
      */
-    private static String cellsSql(CostGrouping by, boolean fromCells, String callCells) {
-        String cellsOfWindow = fromCells ? HourSpan.WINDOW_FROM_CELLS : callCells;
+    private static String cellsSql(CostGrouping by, boolean fromCells, String cellsOfWindow) {
         String prorated = "CASE WHEN c.worker IN (SELECT worker_id FROM worker_sessions WHERE reported_cost_usd IS NOT "
                 + "NULL) THEN c.worker END";
         if (by == CostGrouping.TASK || by == CostGrouping.SESSION) {

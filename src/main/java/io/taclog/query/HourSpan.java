@@ -30,35 +30,119 @@ record HourSpan(String from, String fullFrom, String fullUntil, String until, St
             + "AND a.timestamp >= ? AND a.timestamp < ? GROUP BY substr(a.timestamp, 1, 13), a.worker_id, a.model";
 
     /**
-     * The cells of the calls of a window: per hour ({@link #HOUR_CELLS}), or per minute where a local day starts
-     * inside an hour (a zone a half or three quarters of an hour off UTC), and of one host's files only (a fifth
-     * parameter: the host id).
+     * The cells of the calls of a window: per hour ({@link #HOUR_CELLS}), or, where a local day starts inside an hour
+     * (a zone a half or three quarters of an hour off UTC), per part of an hour cut at the minutes {@code dayStarts}
+     * names ({@code 'YYYY-MM-DDTHH:MM'}, the part's first minute), so that no cell spans two local days; and of one
+     * host's files only (a fifth parameter: the host id).
      */
-    static String callCells(boolean byMinute, boolean ofHost) {
-        String sql = byMinute ? HOUR_CELLS.replace("substr(a.timestamp, 1, 13) AS hour", "substr(a.timestamp, 1, 16) AS hour")
-                .replace("GROUP BY substr(a.timestamp, 1, 13)", "GROUP BY substr(a.timestamp, 1, 16)") : HOUR_CELLS;
+    static String callCells(java.util.SortedSet<Integer> dayStarts, boolean ofHost) {
+        String sql = HOUR_CELLS;
+        if (!dayStarts.equals(ON_THE_HOUR)) {
+            String part = part(dayStarts);
+            sql = sql.replace("substr(a.timestamp, 1, 13) AS hour", part + " AS hour")
+                    .replace("GROUP BY substr(a.timestamp, 1, 13)", "GROUP BY " + part);
+        }
         return ofHost ? sql.replace(" GROUP BY ", " AND a.source_file_id IN (SELECT file_id FROM ingest_files "
                 + "WHERE host_id = ?) GROUP BY ") : sql;
     }
 
     /**
-     * Whether every local day of {@code zone} between the two instants (null: open) starts on a UTC hour, so that
-     * hour cells fall each in one local day. Offsets before 2000 are not asked: no call of an LLM is that old.
+     * The part of its UTC hour a call lies in, cut at {@code dayStarts}: {@code 'YYYY-MM-DDTHH:MM'}, the part's first
+     * minute. The minutes are numbers computed from the zone's rules, never text from the user.
      */
-    static boolean daysStartOnTheHour(ZoneId zone, Instant from, Instant until) {
+    private static String part(java.util.SortedSet<Integer> dayStarts) {
+        StringBuilder part = new StringBuilder("substr(a.timestamp, 1, 13) || ':' || CASE");
+        for (int m : new java.util.TreeSet<>(dayStarts).descendingSet()) {
+            if (m > 0) {
+                String mm = (m < 10 ? "0" : "") + m;
+                part.append(" WHEN substr(a.timestamp, 15, 2) >= '").append(mm).append("' THEN '").append(mm)
+                        .append('\'');
+            }
+        }
+        return part.append(" ELSE '00' END").toString();
+    }
+
+    /**
+     * {@link #WINDOW_FROM_CELLS} for a zone whose local days start inside an hour: the hour cells of the window's
+     * whole hours but those in which a local day starts, which are read from their calls by part of the hour
+     * ({@link #part}), found through {@code idx_api_calls_hour_cells} one hour at a time (a year is 365 such hours,
+     * not a year of calls), and the parts of an hour at the window's ends as {@link #callCells}. Bound by
+     * {@link #bindSplit}.
+     */
+    static String splitCellsSql(java.util.SortedSet<Integer> dayStarts) {
+        String sums = HOUR_CELLS.substring(HOUR_CELLS.indexOf("COUNT(*)"), HOUR_CELLS.indexOf(" FROM api_calls a"));
+        String part = part(dayStarts);
+        String calls = callCells(dayStarts, false);
+        return "SELECT worker_id AS worker, hour, model, calls AS n, tokens_input AS tin, tokens_output AS tout, "
+                + "tokens_cached_read AS tcr, tokens_cached_write AS tcw, estimated_cost_usd AS est, "
+                + "unpriced_calls AS unpriced FROM main.api_call_hours WHERE hour >= ? AND hour < ? "
+                + "AND hour NOT IN (SELECT value FROM json_each(?)) "
+                + "UNION ALL SELECT a.worker_id AS worker, " + part + " AS hour, a.model AS model, " + sums
+                + " FROM (SELECT value AS h FROM json_each(?)) s JOIN api_calls a ON substr(a.timestamp, 1, 13) = s.h "
+                + "GROUP BY " + part + ", a.worker_id, a.model "
+                + "UNION ALL " + calls + " UNION ALL " + calls;
+    }
+
+    /** Binds {@link #splitCellsSql}: the whole hours, the hours split (a JSON array, twice), the two ends. */
+    void bindSplit(PreparedStatement ps, String splitHoursJson) throws SQLException {
+        bindHours(ps, 1);
+        ps.setString(3, splitHoursJson);
+        ps.setString(4, splitHoursJson);
+        bindCalls(ps, 5, from, fullFrom);
+        bindCalls(ps, 9, fullUntil, until);
+    }
+
+    /**
+     * The UTC hours ('YYYY-MM-DDTHH') among the window's whole hours, within {@code [first, last]} (the hours that
+     * hold cells), in which a local day of {@code zone} starts after the hour's first minute.
+     */
+    List<String> splitHours(ZoneId zone, String first, String last) {
+        List<String> out = new ArrayList<>();
+        if (first == null || last == null) {
+            return out;
+        }
+        String lo = fullFrom.isEmpty() || fullFrom.substring(0, 13).compareTo(first) < 0 ? first
+                : fullFrom.substring(0, 13);
+        Instant start = Instant.parse(lo + ":00:00Z");
+        java.time.LocalDate day = start.atZone(zone).toLocalDate();
+        for (int guard = 0; guard < 100_000; guard++, day = day.plusDays(1)) {
+            Instant midnight = day.atStartOfDay(zone).toInstant();
+            String hour = Times.format(floorHour(midnight)).substring(0, 13);
+            if (hour.compareTo(last) > 0 || hour.compareTo(fullUntil.substring(0, 13)) >= 0) {
+                break;
+            }
+            if (!midnight.equals(floorHour(midnight)) && hour.compareTo(lo) >= 0) {
+                out.add(hour);
+            }
+        }
+        return out;
+    }
+
+    /** The minutes of a UTC hour at which a local day of a zone whole hours off UTC starts. */
+    static final java.util.SortedSet<Integer> ON_THE_HOUR = java.util.Collections.unmodifiableSortedSet(
+            new java.util.TreeSet<>(List.of(0)));
+
+    /**
+     * The minutes of the UTC hour at which the local days of {@code zone} start between the two instants (null:
+     * open): {0} for a zone whole hours off UTC, {0, 30} for India, {0, 45} for Nepal. Offsets before 2000 are not
+     * asked: no call of an LLM is that old.
+     */
+    static java.util.SortedSet<Integer> dayStartMinutes(ZoneId zone, Instant from, Instant until) {
         java.time.zone.ZoneRules rules = zone.getRules();
         Instant start = from == null || from.isBefore(EARLIEST_CALL) ? EARLIEST_CALL : from;
         Instant end = until == null ? Instant.now().plus(Duration.ofDays(366)) : until;
-        if (rules.getOffset(start).getTotalSeconds() % 3600 != 0) {
-            return false;
-        }
+        java.util.SortedSet<Integer> minutes = new java.util.TreeSet<>(ON_THE_HOUR);
+        minutes.add(startMinute(rules.getOffset(start)));
         for (var t = rules.nextTransition(start); t != null && t.getInstant().isBefore(end);
              t = rules.nextTransition(t.getInstant())) {
-            if (t.getOffsetAfter().getTotalSeconds() % 3600 != 0) {
-                return false;
-            }
+            minutes.add(startMinute(t.getOffsetAfter()));
         }
-        return true;
+        return minutes;
+    }
+
+    /** The minute of the UTC hour at which local midnight falls for an offset (+05:30: 18:30 UTC, minute 30). */
+    private static int startMinute(java.time.ZoneOffset offset) {
+        return Math.floorMod(-offset.getTotalSeconds() / 60, 60);
     }
 
     private static final Instant EARLIEST_CALL = Instant.parse("2000-01-01T00:00:00Z");

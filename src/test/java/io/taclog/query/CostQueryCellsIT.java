@@ -152,6 +152,19 @@ class CostQueryCellsIT {
             }
         }
         assertTrue(checked > 100, "rows checked: " + checked);
+        // and those reports read the hour cells for every hour but the ones a local day starts in (cells made wrong
+        // on purpose show through), not a year of calls
+        Path corrupt = ArchiveCorpus.copyTo(Files.createDirectory(tmp.resolve("corrupt-split")));
+        Sql.exec(corrupt, "UPDATE api_call_hours SET calls = calls + 1000");
+        long calls = Sql.scalar(kept, "SELECT COUNT(*) FROM api_calls");
+        try (Connection c = Sql.connect(corrupt)) {
+            for (ZoneId zone : List.of(midnightInsideAnHour, ZoneId.of("Asia/Kolkata"))) {
+                long reported = new CostQuery(c, zone).run(TimeWindow.ALL, CostGrouping.DAY, false).stream()
+                        .mapToLong(CostRow::calls).sum();
+                assertTrue(reported > calls, zone + ": read from the cells (" + reported + " calls reported of "
+                        + calls + ")");
+            }
+        }
     }
 
     @Test
