@@ -56,7 +56,8 @@ public final class Databases {
             super(message);
         }
 
-        static void refuseFor(TaclogConfig config) {
+        /** Throws for a configuration of a PostgreSQL database that switches on a SQLite-only feature. */
+        public static void refuseFor(TaclogConfig config) {
             if (config.get(ConfigKeys.DB_CONVERSATIONS).isPresent()) {
                 throw new SqliteOnly("taclog.db.conversations (the split layout) is SQLite-only: leave it empty "
                         + "for a PostgreSQL database");

@@ -113,7 +113,9 @@ public final class TaclogConfig {
         return java.util.Arrays.stream(value.split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
-                .map(s -> base.resolve(s).normalize().toString())
+                // a database URL (taclog.db = jdbc:postgresql://host/db) is no path: resolved, it became a file
+                // beside the properties file, and the sidecar looked for it there
+                .map(s -> s.startsWith("jdbc:") ? s : base.resolve(s).normalize().toString())
                 .collect(Collectors.joining(","));
     }
 

@@ -7,6 +7,7 @@ import io.taclog.cli.Main;
 import io.taclog.testing.Await;
 import io.taclog.testing.Backend;
 import io.taclog.testing.CliRun;
+import io.taclog.testing.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,8 +98,12 @@ class TwoSidecarsOnePostgresIT {
         assertEquals(Main.USAGE, again.exitValue());
         assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains("another taclog with host id 'host-a'"));
 
-        // doctor sees both hosts' sidecars writing, each with its files and lines
-        CliRun doctor = CliRun.of(pg.queryArgs("doctor"));
+        // doctor sees both hosts' sidecars writing, each with its files and lines; its database is the URL in a
+        // configuration file, as a deployment names it (samples/deploy/taclog-fleet.properties)
+        Path fleet = Files.writeString(tmp.resolve("fleet.properties"), "taclog.db = " + pg.db() + "\n"
+                + "taclog.db.user = " + PostgresServer.USER + "\ntaclog.db.password-file = "
+                + PostgresServer.get().passwordFile(tmp) + "\n");
+        CliRun doctor = CliRun.of("doctor", "--config", fleet.toString());
         assertEquals(Main.OK, doctor.code(), doctor.err());
         assertTrue(doctor.out().contains("2 (2 writing now)"), doctor.out());
         for (String[] host : new String[][] {{"host-a", Long.toString(linesA)}, {"host-b", Long.toString(linesB)}}) {

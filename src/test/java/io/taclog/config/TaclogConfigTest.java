@@ -104,6 +104,17 @@ class TaclogConfigTest {
     }
 
     @Test
+    void aDatabaseUrlInAConfigFileIsNoPath() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("etc/fleet"));
+        Path f = Files.writeString(dir.resolve("taclog.properties"),
+                "taclog.db = jdbc:postgresql://db.internal:5432/taclog\n");
+        TaclogConfig c = TaclogConfig.load(Optional.of(f), Map.of());
+        assertTrue(io.taclog.app.Databases.isPostgres(c), String.valueOf(c.get(ConfigKeys.DB)));
+        assertEquals("jdbc:postgresql://db.internal:5432/taclog",
+                io.taclog.sink.dialect.PostgresTarget.url(c.get(ConfigKeys.DB)));
+    }
+
+    @Test
     void letsFlagsWinOverTheFile() throws IOException {
         Path f = Files.writeString(tmp.resolve("t.properties"), "taclog.batch.max-lines = 10\n");
         TaclogConfig c = TaclogConfig.load(Optional.of(f), Map.of("taclog.batch.max-lines", "20"));
