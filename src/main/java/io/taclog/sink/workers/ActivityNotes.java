@@ -27,6 +27,10 @@ final class ActivityNotes {
             + "first_activity_at = CASE WHEN first_activity_at IS NULL OR first_activity_at > ?2 THEN ?2 "
             + "ELSE first_activity_at END";
 
+    /** The visible status as {@link WorkerEnds} derives it once the stream shows activity (the rule's own case). */
+    private static final String RUNNING = "status = CASE WHEN status = 'spawned' AND process_status = 'spawned' "
+            + "THEN 'running' ELSE status END";
+
     private ActivityNotes() {
     }
 
@@ -64,8 +68,8 @@ final class ActivityNotes {
     }
 
     private static void write(String worker, Times2 t, WriteContext ctx) throws SQLException {
-        String set = t.last != null && t.recordedStart != null ? LAST + ", " + START
-                : t.last != null ? LAST : START;
+        String set = (t.last != null && t.recordedStart != null ? LAST + ", " + START
+                : t.last != null ? LAST : START) + ", " + RUNNING;
         PreparedStatement ps = ctx.statement("UPDATE worker_sessions SET " + set + " WHERE worker_id = ?3");
         ps.setString(1, t.last == null ? null : Times.format(t.last));
         ps.setString(2, t.recordedStart == null ? null : Times.format(t.recordedStart));

@@ -25,17 +25,24 @@ import java.util.List;
  * at once or only after a relink: a merged status could not be taken apart again, two ends can.
  *
  * <p>The rule: the status is the stronger of the two ends' (spawned &lt; running &lt; exited &lt; completed &lt;
- * failed); {@code completed_at} is the earlier of the process's completion and a completed transcript's end, and
+ * failed), and a spawned worker whose stream has shown activity is running; {@code completed_at} is the earlier of the process's completion and a completed transcript's end, and
  * {@code failed_at} the same for failures; the failure reason is the transcript's error, else the process's.
  */
 public final class WorkerEnds {
+
+    /**
+     * The worker's stream has shown activity: a spawned worker whose transcript has lines is running, whichever of
+     * the two (the spawn, the stream's first line) was stored first. The activity columns travel with the stream.
+     */
+    static final String ACTIVE = "(first_activity_at IS NOT NULL OR last_activity_at IS NOT NULL)";
 
     /** The transcript's end: travels with its stream. */
     public static final List<String> RESULT_COLUMNS = List.of("result_status", "result_at", "result_reason");
 
     private static final String STATUS = "CASE WHEN result_status IS NOT NULL AND "
             + WorkerStatuses.rank("result_status") + " > " + WorkerStatuses.rank("process_status")
-            + " THEN result_status ELSE process_status END";
+            + " THEN result_status WHEN process_status = 'spawned' AND " + ACTIVE + " THEN 'running' "
+            + "ELSE process_status END";
     private static final String COMPLETED_AT = "CASE WHEN result_status = 'completed' THEN "
             + WorkerStatuses.earlier("process_completed_at", "result_at") + " ELSE process_completed_at END";
     private static final String FAILED_AT = "CASE WHEN result_status = 'failed' THEN "

@@ -80,6 +80,35 @@ class WorkerEndOrderIT {
         assertEquals(errorFirst, successFirst, "the same row whichever result line came last");
     }
 
+    @Test
+    void aSpawnedWorkerWhoseTranscriptHasLinesIsRunningWhicheverWasReadFirst() throws IOException {
+        for (boolean spawnFirst : new boolean[] {true, false}) {
+            Path dir = Files.createDirectories(tmp.resolve("running-" + spawnFirst));
+            Path logs = Files.createDirectories(dir.resolve("logs"));
+            Path log = logs.resolve("gh-77.jsonl");
+            Path events = Files.writeString(dir.resolve("events.jsonl"), "{\"event\":\"start_session\",\"ts\":"
+                    + "\"2025-11-05T09:00:00Z\",\"session_id\":\"ses-77\"}\n{\"event\":\"worker_spawn\",\"ts\":"
+                    + "\"2025-11-05T09:00:03Z\",\"session_id\":\"ses-77\",\"worker_id\":\"w-777777\",\"task_id\":"
+                    + "\"gh-77\",\"pid\":4242,\"status\":\"spawned\",\"log_file\":\"" + log + "\"}\n");
+            Path db = dir.resolve("taclog.db");
+            if (spawnFirst) {
+                backfill("--db", db.toString(), "--coordinator-events", events.toString());
+                assertEquals("spawned", status(db), "spawned, no line of its transcript yet");
+                transcript(dir, List.of());
+            } else {
+                transcript(dir, List.of());
+                backfill("--db", db.toString(), "--watch", logs.toString());
+            }
+            backfill("--db", db.toString(), "--watch", logs.toString(), "--coordinator-events", events.toString());
+            assertEquals("running", status(db), spawnFirst ? "the spawn read first" : "the transcript read first");
+        }
+    }
+
+    private static String status(Path db) {
+        return String.valueOf(Sql.rows(db, "SELECT status FROM worker_sessions WHERE worker_id = 'w-777777'").get(0)
+                .get("status"));
+    }
+
     private void assertSameEitherOrder(String result, String exit, String expected) throws IOException {
         String transcriptFirst = worker(List.of(result), exit);
         String exitFirst = workerExitFirst(result, exit);

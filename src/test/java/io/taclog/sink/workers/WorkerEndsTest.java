@@ -75,11 +75,15 @@ class WorkerEndsTest {
     Path tmp;
 
     /** The rule as the docs state it: the stronger status, each end time the earlier, the transcript's error first. */
-    private static List<Object> expected(ProcessEnd p, String processAt, ResultEnd r, String resultAt) {
+    private static List<Object> expected(ProcessEnd p, String processAt, ResultEnd r, String resultAt,
+                                         boolean active) {
         List<String> order = List.of("spawned", "running", "exited", "completed", "failed");
         String processStatus = p.status() == null ? "spawned" : p.status();
         String status = r.status() != null && order.indexOf(r.status()) > order.indexOf(processStatus) ? r.status()
                 : processStatus;
+        if ("spawned".equals(status) && active) {
+            status = "running"; // its stream has shown activity
+        }
         String processCompleted = "exited".equals(p.status()) || "completed".equals(p.status()) ? processAt : null;
         String processFailed = "failed".equals(p.status()) ? processAt : null;
         String completedAt = "completed".equals(r.status()) ? earlier(processCompleted, resultAt) : processCompleted;
@@ -98,18 +102,21 @@ class WorkerEndsTest {
              Statement s = c.createStatement()) {
             s.execute("CREATE TABLE worker_sessions (worker_id TEXT, status TEXT, completed_at TEXT, failed_at TEXT, "
                     + "failure_reason TEXT, process_status TEXT, process_completed_at TEXT, process_failed_at TEXT, "
-                    + "process_failure_reason TEXT, result_status TEXT, result_at TEXT, result_reason TEXT)");
+                    + "process_failure_reason TEXT, result_status TEXT, result_at TEXT, result_reason TEXT, "
+                    + "first_activity_at TEXT, last_activity_at TEXT)");
             int n = 0;
             for (ProcessEnd p : PROCESS_ENDS) {
                 for (ResultEnd r : RESULT_ENDS) {
-                    for (boolean processFirst : new boolean[] {true, false}) {
+                    for (int flags = 0; flags < 4; flags++) {
+                        boolean processFirst = (flags & 1) == 0;
+                        boolean active = (flags & 2) != 0;
                         String processAt = processFirst ? EARLY : LATE;
                         String resultAt = processFirst ? LATE : EARLY;
                         String id = "w-" + ++n;
                         try (PreparedStatement ins = c.prepareStatement("INSERT INTO worker_sessions(worker_id, "
                                 + "status, process_status, process_completed_at, process_failed_at, "
-                                + "process_failure_reason, result_status, result_at, result_reason) VALUES "
-                                + "(?,'-',?,?,?,?,?,?,?)")) {
+                                + "process_failure_reason, result_status, result_at, result_reason, last_activity_at) "
+                                + "VALUES (?,'-',?,?,?,?,?,?,?,?)")) {
                             ins.setString(1, id);
                             ins.setString(2, p.status() == null ? "spawned" : p.status());
                             ins.setString(3, "failed".equals(p.status()) || p.status() == null ? null : processAt);
@@ -118,12 +125,14 @@ class WorkerEndsTest {
                             ins.setString(6, r.status());
                             ins.setString(7, r.status() == null ? null : resultAt);
                             ins.setString(8, r.error() ? ERROR_REASON : null);
+                            ins.setString(9, active ? EARLY : null);
                             ins.executeUpdate();
                         }
                         s.executeUpdate("UPDATE worker_sessions SET " + WorkerEnds.DERIVE + " WHERE worker_id = '"
                                 + id + "'");
-                        assertEquals(expected(p, processAt, r, resultAt), visible(c, id), p + ", " + r
-                                + (processFirst ? ", the process ending first" : ", the transcript ending first"));
+                        assertEquals(expected(p, processAt, r, resultAt, active), visible(c, id), p + ", " + r
+                                + (processFirst ? ", the process ending first" : ", the transcript ending first")
+                                + (active ? ", the stream active" : ""));
                         try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM worker_sessions WHERE worker_id = '"
                                 + id + "' AND " + WorkerEnds.STALE)) {
                             rs.next();
@@ -190,7 +199,7 @@ class WorkerEndsTest {
                         String what = p + ", " + r + (processFirst ? ", the process ending first"
                                 : ", the transcript ending first");
                         for (Map.Entry<String, List<Object>> e : byOrder.entrySet()) {
-                            assertEquals(expected(p, processAt, r, resultAt), e.getValue(), what + "; read in the "
+                            assertEquals(expected(p, processAt, r, resultAt, false), e.getValue(), what + "; read in the "
                                     + "order " + e.getKey());
                         }
                     }
