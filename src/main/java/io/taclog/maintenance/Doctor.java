@@ -114,9 +114,9 @@ public final class Doctor {
         ConversationsSpool.State spool;
 
         void read(Connection c) throws SQLException {
-            pageSize = scalar(c, "PRAGMA page_size");
-            pageCount = scalar(c, "PRAGMA page_count");
-            freelist = scalar(c, "PRAGMA freelist_count");
+            pageSize = SqlReads.number(c, "PRAGMA page_size");
+            pageCount = SqlReads.number(c, "PRAGMA page_count");
+            freelist = SqlReads.number(c, "PRAGMA freelist_count");
             quickCheck = Backup.quickCheck(c); // of the attached conversations file too
             conversations(c);
             spool = ConversationsSpool.state(c);
@@ -125,13 +125,13 @@ public final class Doctor {
             sizes(c);
             lastBackup = BackupLog.last(c).orElse(null);
             if (Tables.exists(c, "deferred_indexes")) {
-                deferred.addAll(groups(c, "SELECT name, 0 FROM deferred_indexes ORDER BY name").keySet());
+                deferred.addAll(SqlReads.groups(c, "SELECT name, 0 FROM deferred_indexes ORDER BY name").keySet());
             }
             if (Tables.exists(c, "ingest_files")) {
-                byState = groups(c, "SELECT state, COUNT(*) FROM ingest_files GROUP BY state ORDER BY state");
+                byState = SqlReads.groups(c, "SELECT state, COUNT(*) FROM ingest_files GROUP BY state ORDER BY state");
             }
             if (Tables.exists(c, "ingest_rejects")) {
-                Map<String, Long> kinds = groups(c, "SELECT kind, COUNT(*) FROM ingest_rejects GROUP BY kind");
+                Map<String, Long> kinds = SqlReads.groups(c, "SELECT kind, COUNT(*) FROM ingest_rejects GROUP BY kind");
                 rejectedLines = kinds.getOrDefault("line", 0L);
                 rejectedFragments = kinds.entrySet().stream().filter(e -> !"line".equals(e.getKey()))
                         .mapToLong(Map.Entry::getValue).sum();
@@ -269,22 +269,6 @@ public final class Doctor {
             objects.sort(java.util.Comparator.comparingLong(ObjectSize::bytes).reversed()
                     .thenComparing(ObjectSize::name));
             sizesSource = "dbstat";
-        }
-
-        private static long scalar(Connection c, String sql) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-
-        private static Map<String, Long> groups(Connection c, String sql) throws SQLException {
-            Map<String, Long> m = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    m.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            return m;
         }
     }
 }

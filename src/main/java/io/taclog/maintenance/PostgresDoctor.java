@@ -73,11 +73,11 @@ public final class PostgresDoctor {
     }
 
     private static Report read(Connection c, String url) throws SQLException {
-        String server = text(c, "SELECT version()");
-        long bytes = number(c, "SELECT pg_database_size(current_database())");
+        String server = SqlReads.text(c, "SELECT version()");
+        long bytes = SqlReads.number(c, "SELECT pg_database_size(current_database())");
         Integer version = Migrations.readVersion(c);
         List<TableSize> tables = tables(c);
-        Map<String, Long> rejects = groups(c, "SELECT kind, COUNT(*) FROM ingest_rejects GROUP BY kind ORDER BY kind");
+        Map<String, Long> rejects = SqlReads.groups(c, "SELECT kind, COUNT(*) FROM ingest_rejects GROUP BY kind ORDER BY kind");
         long lines = rejects.getOrDefault("line", 0L);
         long fragments = rejects.values().stream().mapToLong(Long::longValue).sum() - lines;
         long commits = tables.stream().filter(t -> "ingest_commits".equals(t.table())).mapToLong(TableSize::rows)
@@ -85,7 +85,7 @@ public final class PostgresDoctor {
         long commitBytes = tables.stream().filter(t -> "ingest_commits".equals(t.table()))
                 .mapToLong(TableSize::bytes).sum();
         Doctor.CommitLog log = new Doctor.CommitLog(commits, commitBytes,
-                text(c, "SELECT MIN(committed_at) FROM ingest_commits"));
+                SqlReads.text(c, "SELECT MIN(committed_at) FROM ingest_commits"));
         return new Report(url, server, version, Migrations.latestVersion(),
                 version != null && version < Migrations.latestVersion(), bytes, hosts(c), tables, lines, fragments,
                 log);
@@ -146,32 +146,10 @@ public final class PostgresDoctor {
         for (String t : names) {
             // the names come from the catalogue, and are quoted: no user text reaches this statement
             String quoted = '"' + t.replace("\"", "\"\"") + '"';
-            out.add(new TableSize(t, number(c, "SELECT pg_total_relation_size('" + quoted.replace("'", "''")
-                    + "'::regclass)"), number(c, "SELECT COUNT(*) FROM " + quoted)));
+            out.add(new TableSize(t, SqlReads.number(c, "SELECT pg_total_relation_size('" + quoted.replace("'", "''")
+                    + "'::regclass)"), SqlReads.number(c, "SELECT COUNT(*) FROM " + quoted)));
         }
         out.sort(java.util.Comparator.comparingLong(TableSize::bytes).reversed().thenComparing(TableSize::table));
         return out;
-    }
-
-    private static String text(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    private static long number(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
-    }
-
-    private static Map<String, Long> groups(Connection c, String sql) throws SQLException {
-        Map<String, Long> m = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                m.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return m;
     }
 }

@@ -121,8 +121,8 @@ public final class Snippet {
         return -1;
     }
 
-    /** Start and end of each word: runs of letters and digits. */
-    private static List<int[]> words(String s) {
+    /** Start and end of each word: runs of letters and digits (the words the index is searched by, too). */
+    static List<int[]> words(String s) {
         List<int[]> out = new ArrayList<>();
         int i = 0;
         int n = s.length();

@@ -69,19 +69,8 @@ public final class TsQueryText {
     /** The tokens of a text as the index makes them: runs of letters and digits. */
     public static List<String> tokens(String s) {
         List<String> out = new ArrayList<>();
-        int i = 0;
-        int n = s.length();
-        while (i < n) {
-            int cp = s.codePointAt(i);
-            if (!Character.isLetterOrDigit(cp)) {
-                i += Character.charCount(cp);
-                continue;
-            }
-            int start = i;
-            while (i < n && Character.isLetterOrDigit(s.codePointAt(i))) {
-                i += Character.charCount(s.codePointAt(i));
-            }
-            out.add(s.substring(start, i));
+        for (int[] w : Snippet.words(s)) {
+            out.add(s.substring(w[0], w[1]));
         }
         return out;
     }
