@@ -101,17 +101,17 @@ public final class CostQuery {
         // their days by the parts of an hour either side of that minute, which no hour cell can do
         java.util.SortedSet<Integer> dayStarts = by.timeBucketed()
                 ? HourSpan.dayStartMinutes(zone, window.from(), window.until()) : HourSpan.ON_THE_HOUR;
-        boolean byMinute = !dayStarts.equals(HourSpan.ON_THE_HOUR);
-        if (host == null && !byMinute && SettledCells.cover(db, span)) {
+        boolean daysStartInsideHours = !dayStarts.equals(HourSpan.ON_THE_HOUR);
+        if (host == null && !daysStartInsideHours && SettledCells.cover(db, span)) {
             return fromSettledCells(span, by, perModel);
         }
         List<Cell> cells = new ArrayList<>();
         // the hourly cells do not know which file a call came from: one host's report reads its calls
         boolean fromCells = host == null && span.wholeHours() && cellsKept();
-        String cellsOfWindow = fromCells ? (byMinute ? HourSpan.splitCellsSql(dayStarts) : HourSpan.WINDOW_FROM_CELLS)
-                : HourSpan.callCells(dayStarts, host != null);
+        String cellsOfWindow = !fromCells ? HourSpan.callCells(dayStarts, host != null)
+                : daysStartInsideHours ? HourSpan.splitCellsSql(dayStarts) : HourSpan.WINDOW_FROM_CELLS;
         try (PreparedStatement ps = db.prepareStatement(cellsSql(by, fromCells, cellsOfWindow))) {
-            if (fromCells && byMinute) {
+            if (fromCells && daysStartInsideHours) {
                 span.bindSplit(ps, jsonArray(splitHours(span)));
             } else if (fromCells) {
                 span.bind(ps);
@@ -451,9 +451,9 @@ public final class CostQuery {
 
     /**
      * The day, ISO week or month of an hour bucket ({@code 2026-02-02T05}, UTC) in the report's zone. Read by hand:
-     * the general date parser and formatters cost a report in a fresh JVM more than its whole SQL.
+     * the general date parser and formatters cost a report in a fresh JVM more than its whole SQL. A cell of part of
+     * an hour ({@code 2026-02-02T05:30}) carries its first minute.
      */
-    /** The local day, week or month of a cell's UTC hour ('YYYY-MM-DDTHH') or minute ('YYYY-MM-DDTHH:MM'). */
     private String timeKey(String hour, CostGrouping by) {
         LocalDateTime utc = LocalDateTime.of(Integer.parseInt(hour, 0, 4, 10), Integer.parseInt(hour, 5, 7, 10),
                 Integer.parseInt(hour, 8, 10, 10), Integer.parseInt(hour, 11, 13, 10),
