@@ -28,7 +28,8 @@ final class CellCostReport {
             + "SUM(tokens_input) AS tin, SUM(tokens_output) AS tout, SUM(tokens_cached_read) AS tcr, "
             + "SUM(tokens_cached_write) AS tcw, TOTAL(estimated_cost_usd) AS est, SUM(unpriced_calls) AS unp, "
             + "TOTAL(CASE WHEN reported_usd IS NULL THEN estimated_cost_usd END) AS estimate, "
-            + "TOTAL(reported_usd) AS rep, MAX(reported_usd IS NULL) AS ae, MAX(reported_usd IS NOT NULL) AS ar");
+            + "TOTAL(reported_usd) AS rep, MAX(CASE WHEN reported_usd IS NULL THEN 1 ELSE 0 END) AS ae, "
+            + "MAX(CASE WHEN reported_usd IS NULL THEN 0 ELSE 1 END) AS ar");
     private static final Source EXTRAS = new Source("main.api_call_hour_extras", "0 AS n, 0 AS tin, 0 AS tout, "
             + "0 AS tcr, 0 AS tcw, 0.0 AS est, 0 AS unp, 0.0 AS estimate, TOTAL(reported_usd) AS rep, 0 AS ae, 1 AS ar");
 

@@ -264,9 +264,6 @@ public final class CostQuery {
      * calls are a view over the archives too, which the database's cells do not hold.
      */
     private boolean cellsKept() throws SQLException {
-        if (!io.taclog.sink.dialect.Dialect.of(db).sqliteOnlyFeatures()) {
-            return ApiCallHours.live(db); // no archive views on PostgreSQL yet
-        }
         return !SettledCells.archivesAttached(db) && ApiCallHours.live(db);
     }
 

@@ -19,9 +19,6 @@ final class SettledCells {
     }
 
     static boolean cover(Connection db, HourSpan span) throws SQLException {
-        if (!Dialect.of(db).sqliteOnlyFeatures()) {
-            return false; // PostgreSQL keeps the cells but not yet their shares (docs/operations.md)
-        }
         // the cells kept and their shares marked: every trigger there (a bulk load takes them away until it ends)
         if (!span.wholeHours() || archivesAttached(db) || !Dialect.of(db).tableExists(db, ApiCallCosts.DIRTY)
                 || Dialect.of(db).triggersPresent(db, ApiCallHours.TRIGGERS) != ApiCallHours.TRIGGERS.size()
@@ -34,6 +31,9 @@ final class SettledCells {
 
     /** With {@code --include-archives} the calls are a view over the archives too, which the cells do not hold. */
     static boolean archivesAttached(Connection db) throws SQLException {
+        if (!Dialect.of(db).sqliteOnlyFeatures()) {
+            return false; // no archives on PostgreSQL
+        }
         try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM temp.sqlite_master WHERE name = 'api_calls'");
              ResultSet rs = ps.executeQuery()) {
             return rs.next();

@@ -53,7 +53,9 @@ public final class Migrations {
                     + "(nothing on SQLite, which has its FTS5 index since v11)",
                     "db/migration/V021__conversation_search_on_postgresql.sql"),
             new Migration(22, "text in code point order on PostgreSQL (COLLATE \"C\", as SQLite's BINARY)",
-                    "db/migration/V022__text_in_code_point_order.sql"));
+                    "db/migration/V022__text_in_code_point_order.sql"),
+            new Migration(23, "the cost cells' shares of reported cost kept on PostgreSQL too (nothing on SQLite)",
+                    "db/migration/V023__reported_cost_shares_on_postgresql.sql"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

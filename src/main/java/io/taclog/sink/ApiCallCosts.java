@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.List;
 
 /**
  * Each hourly cost cell's share of its worker's reported cost (schema v19): the proration {@code CostQuery} does for a
@@ -16,6 +16,10 @@ import java.sql.Statement;
  * rows gets its itemised cost spread over all the worker's cells ({@code api_call_hour_extras}). The shares of a
  * worker depend on its all-time sums, so the triggers only mark it ({@code api_call_cost_dirty}) and {@link #settle}
  * recomputes the marked workers before the transaction commits.
+ *
+ * <p>One SQL text for both back ends: the work table is a temporary table named without its schema (SQLite looks in
+ * {@code temp} first, PostgreSQL in {@code pg_temp}), reals are {@code DOUBLE PRECISION} (PostgreSQL's {@code REAL}
+ * has 24 bits) and flags are 0 and 1.
  */
 public final class ApiCallCosts {
 
@@ -28,7 +32,7 @@ public final class ApiCallCosts {
      * Per marked worker that reports a cost and model with cells: the model's all-time estimate and calls, the
      * worker's, whether it is itemised, and the model's allocation (its itemised cost plus its part of the rest).
      */
-    private static final String SHARES = "INSERT INTO temp.api_call_cost_shares "
+    private static final String SHARES = "INSERT INTO api_call_cost_shares "
             + "WITH rep AS (SELECT w.worker_id, w.reported_cost_usd AS r FROM main.api_call_cost_dirty d "
             + "JOIN main.worker_sessions w ON w.worker_id = d.worker_id WHERE w.reported_cost_usd IS NOT NULL), "
             + "wm AS (SELECT c.worker_id, c.model, TOTAL(c.estimated_cost_usd) AS e, SUM(c.calls) AS n "
@@ -36,7 +40,8 @@ public final class ApiCallCosts {
             + "wt AS (SELECT worker_id, TOTAL(e) AS et, SUM(n) AS nt, COUNT(*) AS models FROM wm GROUP BY worker_id), "
             + "its AS (SELECT u.worker_id, TOTAL(u.reported_cost_usd) AS isum FROM main.worker_model_usage u "
             + "JOIN rep ON rep.worker_id = u.worker_id GROUP BY u.worker_id) "
-            + "SELECT wm.worker_id, wm.model, wm.e, wm.n, wt.et, wt.nt, rep.r, its.worker_id IS NOT NULL, "
+            + "SELECT wm.worker_id, wm.model, wm.e, wm.n, wt.et, wt.nt, rep.r, "
+            + "CASE WHEN its.worker_id IS NULL THEN 0 ELSE 1 END, "
             + "CASE WHEN its.worker_id IS NULL THEN NULL ELSE COALESCE(u.reported_cost_usd, 0.0) "
             + "+ (rep.r - its.isum) * (CASE WHEN wt.et > 0 THEN wm.e / wt.et ELSE 1.0 / wt.models END) END "
             + "FROM wm JOIN wt ON wt.worker_id = wm.worker_id JOIN rep ON rep.worker_id = wm.worker_id "
@@ -45,25 +50,25 @@ public final class ApiCallCosts {
 
     /** The share of the worker's whole cost a cell carries: by estimate, else by calls, else none. */
     private static final String OF_WORKER = "(CASE WHEN k.et > 0 THEN c.estimated_cost_usd / k.et "
-            + "WHEN k.nt > 0 THEN CAST(c.calls AS REAL) / k.nt ELSE 0.0 END)";
+            + "WHEN k.nt > 0 THEN CAST(c.calls AS DOUBLE PRECISION) / k.nt ELSE 0.0 END)";
 
     /** The cells of the marked workers: their share, or NULL for a worker that reports no cost. */
-    private static final String CELLS = "UPDATE main.api_call_hours AS c SET reported_usd = CASE WHEN k.itemised "
+    private static final String CELLS = "UPDATE main.api_call_hours AS c SET reported_usd = CASE WHEN k.itemised = 1 "
             + "THEN k.allocated * (CASE WHEN k.e > 0 THEN c.estimated_cost_usd / k.e "
-            + "WHEN k.n > 0 THEN CAST(c.calls AS REAL) / k.n ELSE 0.0 END) "
+            + "WHEN k.n > 0 THEN CAST(c.calls AS DOUBLE PRECISION) / k.n ELSE 0.0 END) "
             + "ELSE k.r * " + OF_WORKER + " END "
-            + "FROM temp.api_call_cost_shares k WHERE c.worker_id = k.worker_id AND c.model = k.model";
+            + "FROM api_call_cost_shares k WHERE c.worker_id = k.worker_id AND c.model = k.model";
     private static final String UNSHARED = "UPDATE main.api_call_hours SET reported_usd = NULL "
             + "WHERE worker_id IN (SELECT worker_id FROM main.api_call_cost_dirty) AND reported_usd IS NOT NULL "
-            + "AND worker_id NOT IN (SELECT worker_id FROM temp.api_call_cost_shares)";
+            + "AND worker_id NOT IN (SELECT worker_id FROM api_call_cost_shares)";
 
     /** The itemised models without call rows, spread over each hour's cells of the worker. */
     private static final String EXTRA_SHARES = "INSERT INTO main.api_call_hour_extras(hour, worker_id, model, reported_usd) "
             + "SELECT c.hour, c.worker_id, u.model, TOTAL(COALESCE(u.reported_cost_usd, 0.0) * " + OF_WORKER + ") "
-            + "FROM (SELECT DISTINCT worker_id, et, nt FROM temp.api_call_cost_shares WHERE itemised) k "
+            + "FROM (SELECT DISTINCT worker_id, et, nt FROM api_call_cost_shares WHERE itemised = 1) k "
             + "JOIN main.worker_model_usage u ON u.worker_id = k.worker_id "
             + "JOIN main.api_call_hours c ON c.worker_id = k.worker_id "
-            + "WHERE NOT EXISTS (SELECT 1 FROM temp.api_call_cost_shares s WHERE s.worker_id = u.worker_id "
+            + "WHERE NOT EXISTS (SELECT 1 FROM api_call_cost_shares s WHERE s.worker_id = u.worker_id "
             + "AND s.model = u.model) GROUP BY c.hour, c.worker_id, u.model";
 
     private ApiCallCosts() {
@@ -77,19 +82,16 @@ public final class ApiCallCosts {
         if (settled(c)) {
             return;
         }
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS api_call_cost_shares (worker_id TEXT NOT NULL, "
-                    + "model TEXT NOT NULL, e REAL, n INTEGER, et REAL, nt INTEGER, r REAL, itemised INTEGER, "
-                    + "allocated REAL, PRIMARY KEY (worker_id, model))");
-            s.executeUpdate("DELETE FROM temp.api_call_cost_shares");
-            s.executeUpdate(SHARES);
-            s.executeUpdate(CELLS);
-            s.executeUpdate(UNSHARED);
-            s.executeUpdate("DELETE FROM main.api_call_hour_extras "
-                    + "WHERE worker_id IN (SELECT worker_id FROM main.api_call_cost_dirty)");
-            s.executeUpdate(EXTRA_SHARES);
-            s.executeUpdate("DELETE FROM main.api_call_cost_dirty");
-            s.executeUpdate("DELETE FROM temp.api_call_cost_shares");
+        // prepared, not plain statements: a PostgreSQL connection rewrites SQLite's SQL (main., json_each) in those
+        for (String sql : List.of("CREATE TEMP TABLE IF NOT EXISTS api_call_cost_shares (worker_id TEXT NOT NULL, "
+                + "model TEXT NOT NULL, e DOUBLE PRECISION, n BIGINT, et DOUBLE PRECISION, nt BIGINT, "
+                + "r DOUBLE PRECISION, itemised INTEGER, allocated DOUBLE PRECISION, PRIMARY KEY (worker_id, model))",
+                "DELETE FROM api_call_cost_shares", SHARES, CELLS, UNSHARED,
+                "DELETE FROM main.api_call_hour_extras WHERE worker_id IN (SELECT worker_id FROM main.api_call_cost_dirty)",
+                EXTRA_SHARES, "DELETE FROM main.api_call_cost_dirty", "DELETE FROM api_call_cost_shares")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.execute();
+            }
         }
     }
 

@@ -593,9 +593,6 @@ public final class Database implements AutoCloseable {
      * has no shares (a migration to v19 not applied yet).
      */
     private void settleCosts() throws SQLException {
-        if (!dialect.sqliteOnlyFeatures()) {
-            return; // PostgreSQL keeps no shares yet: its reports prorate in Java
-        }
         if (!costShares) {
             costShares = dialect.tableExists(writer, ApiCallCosts.DIRTY);
             if (!costShares) {

@@ -1,0 +1,6 @@
+-- Schema v23: the cost cells' shares of reported cost kept on PostgreSQL too.
+--
+-- SQLite has kept them since v19: nothing to change here. The PostgreSQL form of this migration adds the triggers
+-- that mark the workers whose shares a change makes stale (its v19 made only the columns and tables), so the writer
+-- settles them before every commit there as well. The number exists on both back ends so that one schema version
+-- means one schema.
