@@ -48,6 +48,10 @@ public final class CostQuery {
         return new CostQuery(db, zone, java.util.Objects.requireNonNull(hostId));
     }
 
+    /** Why a report by host is refused on a SQLite file. */
+    public static final String NO_HOSTS = "a SQLite database holds one sidecar's files and no host ids: reports by "
+            + "host are for a PostgreSQL database shared by many hosts (docs/operations.md)";
+
     /** Whether the database knows hosts: PostgreSQL, where each registered file names the sidecar's host id. */
     public static boolean hasHosts(Connection db) {
         return !io.taclog.sink.dialect.Dialect.of(db).sqliteOnlyFeatures();
@@ -89,8 +93,7 @@ public final class CostQuery {
 
     public List<CostRow> run(TimeWindow window, CostGrouping by, boolean breakdown) throws SQLException {
         if ((by == CostGrouping.HOST || host != null) && !hasHosts(db)) {
-            throw new IllegalArgumentException("a SQLite database holds one sidecar's files and no host ids: "
-                    + "reports by host are for a PostgreSQL database shared by many hosts (docs/operations.md)");
+            throw new IllegalArgumentException(NO_HOSTS);
         }
         if (by == CostGrouping.HOST) {
             return byHost(window, breakdown);

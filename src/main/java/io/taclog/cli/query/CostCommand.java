@@ -57,9 +57,8 @@ public final class CostCommand implements Callable<Integer> {
         List<CostRow> rows;
         try (Connection c = options.open(spec.commandLine().getErr())) {
             if ((host != null || by == CostGrouping.HOST) && !CostQuery.hasHosts(c)) {
-                throw new CliException(Main.USAGE, (host != null ? "--host" : "--by host") + ": a SQLite database "
-                        + "holds one sidecar's files and knows no host ids; hosts are a PostgreSQL database's, shared "
-                        + "by the sidecars of many hosts (docs/operations.md)");
+                throw new CliException(Main.USAGE, (host != null ? "--host" : "--by host") + ": "
+                        + CostQuery.NO_HOSTS);
             }
             CostQuery q = host == null ? new CostQuery(c, options.zone())
                     : new CostQuery(c, options.zone()).ofHost(host);
